@@ -1,0 +1,14 @@
+namespace Tuf;
+
+/// <summary>The timestamp role: the current snapshot's version (and optionally its length and hashes).</summary>
+public sealed class Timestamp : Signed
+{
+    /// <summary>The <c>_type</c> value.</summary>
+    public const string TypeName = "timestamp";
+
+    /// <inheritdoc/>
+    public override string Type => TypeName;
+
+    /// <summary>The entry <c>meta["snapshot.json"]</c>.</summary>
+    public MetaFile SnapshotMeta { get; set; } = new();
+}
