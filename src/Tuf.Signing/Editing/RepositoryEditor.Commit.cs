@@ -1,0 +1,297 @@
+namespace Tuf.Signing;
+
+public sealed partial class RepositoryEditor
+{
+    /// <summary>
+    /// Publishes every staged role: signs each with the given keys that belong to it, refuses (writing nothing)
+    /// when any role lacks its threshold, makes a new snapshot and timestamp whose lengths and hashes are those of
+    /// the exact bytes written, and writes target files (<c>HASH.name</c> with consistent snapshots), then versioned
+    /// metadata, then the unversioned pointers, <c>timestamp.json</c> last. A failure before the last step leaves
+    /// what clients fetch unchanged.
+    /// </summary>
+    /// <param name="signers">Keys to sign with (each signs only the roles it belongs to).</param>
+    /// <param name="refresh">Make a new snapshot and timestamp even when nothing else changed (re-signing before expiry).</param>
+    /// <param name="cancellationToken">Cancels before anything is written.</param>
+    /// <returns>What was published.</returns>
+    /// <exception cref="SigningException">A role lacks its threshold, or staged target content is missing.</exception>
+    public async Task<CommitResult> CommitAsync(IReadOnlyList<ISigner> signers, bool refresh = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(signers);
+        var stagedNames = StagedRoleNames().ToList();
+        if (stagedNames.Count == 0 && !refresh && _pending.Count == 0)
+        {
+            return new CommitResult(new Dictionary<string, long>(), 0, 0);
+        }
+
+        var format = Settings.FileFormat;
+        var committed = new Dictionary<string, long>(StringComparer.Ordinal);
+        var problems = new List<string>();
+
+        // 1. Sign staged roles with the keys given, then check every threshold before writing anything.
+        var signedRoles = new Dictionary<string, SignedRole<Signed>>(StringComparer.Ordinal);
+        foreach (var name in stagedNames)
+        {
+            var state = GetRole(name);
+            var authorities = AuthoritiesFor(name);
+            foreach (var signer in signers)
+            {
+                if (IsAuthorized(authorities, signer.KeyId) && !state.Signatures.Any(s => s.KeyId == signer.KeyId))
+                {
+                    await AddSignatureAsync(state, signer, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var (authority, valid) in CountSignatures(name))
+            {
+                if (valid < authority.Role.Threshold)
+                {
+                    problems.Add($"{authority.Description} has {valid} of {authority.Role.Threshold} signatures");
+                }
+            }
+
+            signedRoles[name] = SignedRole<Signed>.FromSignatures(state.Signed, [.. state.Signatures], state.SignedBytes().ToArray(), format);
+            committed[name] = state.Signed.Version;
+        }
+
+        ThrowIfProblems(problems);
+        var root = EffectiveRoot;
+        bool consistent = root.ConsistentSnapshot;
+
+        // 2. Snapshot: the published entries plus the exact length and hash of every targets role written now.
+        bool rootStaged = signedRoles.ContainsKey("root");
+        bool targetsChanged = signedRoles.Keys.Any(n => n != "root");
+        bool newSnapshot = targetsChanged || refresh || rootStaged || _pending.Contains("snapshot") || _publishedSnapshot is null;
+        bool newTimestamp = newSnapshot || _pending.Contains("timestamp") || _publishedTimestamp is null;
+        SignedRole<Snapshot>? snapshotRole = null;
+        MetaFile snapshotMeta;
+        if (newSnapshot)
+        {
+            var snapshot = new Snapshot
+            {
+                Version = (_publishedSnapshot?.Signed.Version ?? 0) + 1,
+                Expires = ExpiryFor("snapshot"),
+            };
+            if (_publishedSnapshot is not null)
+            {
+                foreach (var (file, meta) in _publishedSnapshot.Signed.Meta)
+                {
+                    snapshot.Meta[file] = meta;
+                }
+            }
+
+            foreach (var (name, signedRole) in signedRoles)
+            {
+                if (name != "root")
+                {
+                    snapshot.Meta[name + ".json"] = signedRole.ToMetaFile();
+                }
+            }
+
+            snapshotRole = await SignGeneratedAsync(snapshot, "snapshot", signers, root, problems, cancellationToken).ConfigureAwait(false);
+            snapshotMeta = snapshotRole.ToMetaFile();
+            committed["snapshot"] = snapshot.Version;
+        }
+        else
+        {
+            snapshotMeta = _publishedTimestamp!.Signed.SnapshotMeta;
+        }
+
+        SignedRole<Timestamp>? timestampRole = null;
+        if (newTimestamp)
+        {
+            var timestamp = new Timestamp
+            {
+                Version = (_publishedTimestamp?.Signed.Version ?? 0) + 1,
+                Expires = ExpiryFor("timestamp"),
+                SnapshotMeta = snapshotMeta,
+            };
+            timestampRole = await SignGeneratedAsync(timestamp, "timestamp", signers, root, problems, cancellationToken).ConfigureAwait(false);
+            committed["timestamp"] = timestamp.Version;
+        }
+
+        ThrowIfProblems(problems);
+
+        // 3. Target contents to publish: entries that are new or changed since the published version of their role.
+        var targetWrites = CollectTargetWrites(stagedNames, consistent);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // 4. Write: targets, then new versioned metadata, then pointers; timestamp.json last.
+        int targetsWritten = PublishTargets(targetWrites, consistent);
+        var versioned = new List<(string Path, ReadOnlyMemory<byte> Bytes)>();
+        var pointers = new List<(string Path, ReadOnlyMemory<byte> Bytes)>();
+        foreach (var (name, signedRole) in signedRoles)
+        {
+            if (name == "root")
+            {
+                versioned.Add((_layout.MetadataPath("root", signedRole.Signed.Version), signedRole.FileBytes));
+                pointers.Add((_layout.MetadataPath("root", null), signedRole.FileBytes));
+            }
+            else
+            {
+                (consistent ? versioned : pointers).Add((_layout.MetadataPath(name, consistent ? signedRole.Signed.Version : null), signedRole.FileBytes));
+            }
+        }
+
+        if (snapshotRole is not null)
+        {
+            (consistent ? versioned : pointers).Add((_layout.MetadataPath("snapshot", consistent ? snapshotRole.Signed.Version : null), snapshotRole.FileBytes));
+        }
+
+        System.IO.Directory.CreateDirectory(_layout.MetadataDir);
+        // A leftover from an interrupted commit was never referenced by timestamp.json, so replacing it is safe.
+        Parallel.ForEach(versioned, file => AtomicFile.Write(file.Path, file.Bytes.Span));
+        foreach (var file in pointers)
+        {
+            AtomicFile.Write(file.Path, file.Bytes.Span);
+        }
+
+        if (timestampRole is not null)
+        {
+            AtomicFile.Write(_layout.MetadataPath("timestamp", null), timestampRole.FileBytes.Span);
+        }
+
+        ClearStaging();
+        return new CommitResult(committed, versioned.Count + pointers.Count + (timestampRole is null ? 0 : 1), targetsWritten);
+    }
+
+    private async Task<SignedRole<T>> SignGeneratedAsync<T>(T signed, string name, IReadOnlyList<ISigner> signers, Root root, List<string> problems, CancellationToken cancellationToken)
+        where T : Signed
+    {
+        var role = root.Roles[name];
+        var mine = signers.Where(s => role.KeyIds.Contains(s.KeyId)).GroupBy(s => s.KeyId).Select(g => g.First()).ToList();
+        var signedRole = await SignedRole<T>.SignAsync(signed, mine, Settings.FileFormat, cancellationToken).ConfigureAwait(false);
+        int valid = ThresholdVerifier.CountValid(signedRole.SignedBytes.Span, signedRole.Signatures, role, root.Keys);
+        if (valid < role.Threshold)
+        {
+            problems.Add($"{name} needs {role.Threshold} signature(s) but {valid} of its keys were given (pass them with --key)");
+        }
+
+        return signedRole;
+    }
+
+    private static void ThrowIfProblems(List<string> problems)
+    {
+        if (problems.Count > 0)
+        {
+            throw new SigningException("nothing committed: " + string.Join("; ", problems));
+        }
+    }
+
+    private sealed record TargetWrite(string TargetPath, string Sha256, string Sha512, string Blob);
+
+    private List<TargetWrite> CollectTargetWrites(List<string> stagedNames, bool consistent)
+    {
+        var writes = new List<TargetWrite>();
+        var missing = new List<string>();
+        bool publishedConsistent = _publishedRoot?.Signed.ConsistentSnapshot ?? consistent;
+        foreach (var name in stagedNames)
+        {
+            if (name == "root")
+            {
+                continue;
+            }
+
+            var state = GetRole(name);
+            Targets? published = null;
+            if (state.PublishedVersion > 0)
+            {
+                published = Parse<Targets>(_layout.MetadataPath(name, publishedConsistent ? state.PublishedVersion : null)).Signed;
+            }
+
+            foreach (var (path, file) in state.Targets.TargetFiles)
+            {
+                if (!file.Hashes.TryGetValue("sha256", out var sha256) || !file.Hashes.TryGetValue("sha512", out var sha512))
+                {
+                    continue;
+                }
+
+                if (published is not null && published.TargetFiles.TryGetValue(path, out var old) && old.Hashes.TryGetValue("sha256", out var oldHash) && oldHash == sha256)
+                {
+                    continue;
+                }
+
+                string blob = Path.Combine(_layout.BlobsDir, sha256);
+                string destination = _layout.TargetPath(path, consistent ? sha256 : null);
+                if (!File.Exists(blob) && !(consistent && File.Exists(destination)))
+                {
+                    missing.Add(path);
+                    continue;
+                }
+
+                writes.Add(new TargetWrite(path, sha256, sha512, blob));
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new SigningException($"nothing committed: the content of {missing.Count} target(s) is missing from the staging area (first: '{ErrorText.Untrusted(missing[0])}'); add them again");
+        }
+
+        return writes;
+    }
+
+    /// <summary>Publishes target contents. Consistent snapshots write <c>SHA256.name</c> and link <c>SHA512.name</c> to it.</summary>
+    private int PublishTargets(List<TargetWrite> writes, bool consistent)
+    {
+        int count = 0;
+        var firstCopy = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var write in writes)
+        {
+            string destination = _layout.TargetPath(write.TargetPath, consistent ? write.Sha256 : null);
+            if (consistent && File.Exists(destination))
+            {
+                firstCopy.TryAdd(write.Sha256, destination);
+            }
+            else
+            {
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                string source = firstCopy.TryGetValue(write.Sha256, out var copy) ? copy : write.Blob;
+                string temp = destination + "." + Guid.NewGuid().ToString("N") + ".tmp";
+                if (!HardLink.TryCreate(source, temp))
+                {
+                    File.Copy(source, temp);
+                }
+
+                File.Move(temp, destination, overwrite: true);
+                firstCopy.TryAdd(write.Sha256, destination);
+                count++;
+            }
+
+            if (consistent)
+            {
+                string second = _layout.TargetPath(write.TargetPath, write.Sha512);
+                if (!File.Exists(second) && !HardLink.TryCreate(destination, second))
+                {
+                    File.Copy(destination, second);
+                }
+            }
+        }
+
+        return count;
+    }
+
+    private void ClearStaging()
+    {
+        if (System.IO.Directory.Exists(_layout.StagedRolesDir))
+        {
+            System.IO.Directory.Delete(_layout.StagedRolesDir, recursive: true);
+        }
+
+        if (System.IO.Directory.Exists(_layout.BlobsDir))
+        {
+            System.IO.Directory.Delete(_layout.BlobsDir, recursive: true);
+        }
+
+        AtomicFile.TryDelete(_layout.PendingPath);
+        if (_settingsDirty || !File.Exists(_layout.SettingsPath))
+        {
+            AtomicFile.Write(_layout.SettingsPath, Settings.ToBytes());
+            _settingsDirty = false;
+        }
+
+        _roles.Clear();
+        _pending.Clear();
+        _pendingDirty = false;
+        LoadPublished();
+    }
+}
