@@ -1,47 +1,17 @@
-using System.Security.Cryptography;
-
 namespace Tuf.Signing;
 
-/// <summary>
-/// A role after signing: the payload, its signatures, the canonical bytes they cover and the exact bytes of the
-/// metadata file. Snapshot and timestamp describe a role by the length and hash of <see cref="FileBytes"/>, and
-/// <see cref="FileBytes"/> is what gets written, so the two can never disagree.
-/// </summary>
-/// <typeparam name="T">The role type.</typeparam>
-public sealed class SignedRole<T>
-    where T : Signed
+/// <summary>Signs payloads into <see cref="SignedRole{T}"/> values.</summary>
+public static class SignedRole
 {
-    private SignedRole(T signed, IReadOnlyList<Signature> signatures, byte[] signedBytes, byte[] fileBytes)
-    {
-        Signed = signed;
-        Signatures = signatures;
-        SignedBytes = signedBytes;
-        FileBytes = fileBytes;
-        Sha256 = Convert.ToHexStringLower(SHA256.HashData(fileBytes));
-    }
-
-    /// <summary>The payload.</summary>
-    public T Signed { get; }
-
-    /// <summary>The signatures, in file order.</summary>
-    public IReadOnlyList<Signature> Signatures { get; }
-
-    /// <summary>The canonical JSON of <see cref="Signed"/>, which the signatures cover.</summary>
-    public ReadOnlyMemory<byte> SignedBytes { get; }
-
-    /// <summary>The bytes of the metadata file.</summary>
-    public ReadOnlyMemory<byte> FileBytes { get; }
-
-    /// <summary>The SHA-256 of <see cref="FileBytes"/>, lowercase hex.</summary>
-    public string Sha256 { get; }
-
     /// <summary>Signs <paramref name="signed"/> with every signer, in order.</summary>
     /// <param name="signed">The payload; not modified.</param>
     /// <param name="signers">The signers.</param>
     /// <param name="format">The layout of the file bytes.</param>
     /// <param name="cancellationToken">Cancels signing.</param>
     /// <returns>The signed role.</returns>
-    public static async Task<SignedRole<T>> SignAsync(T signed, IEnumerable<ISigner> signers, MetadataFileFormat format = MetadataFileFormat.Canonical, CancellationToken cancellationToken = default)
+    /// <typeparam name="T">The role type.</typeparam>
+    public static async Task<SignedRole<T>> SignAsync<T>(T signed, IEnumerable<ISigner> signers, MetadataFileFormat format = MetadataFileFormat.Canonical, CancellationToken cancellationToken = default)
+        where T : Signed
     {
         ArgumentNullException.ThrowIfNull(signed);
         ArgumentNullException.ThrowIfNull(signers);
@@ -50,27 +20,10 @@ public sealed class SignedRole<T>
         foreach (var signer in signers)
         {
             signatures.RemoveAll(s => s.KeyId == signer.KeyId);
-            signatures.Add(await CreateSignatureAsync(signer, signedBytes, cancellationToken).ConfigureAwait(false));
+            signatures.Add(await SignedRole<T>.CreateSignatureAsync(signer, signedBytes, cancellationToken).ConfigureAwait(false));
         }
 
-        return FromSignatures(signed, signatures, signedBytes, format);
+        return SignedRole<T>.FromSignatures(signed, signatures, signedBytes, format);
     }
 
-    /// <summary>Wraps a payload and signatures already made over <paramref name="signedBytes"/>.</summary>
-    internal static SignedRole<T> FromSignatures(T signed, IReadOnlyList<Signature> signatures, byte[] signedBytes, MetadataFileFormat format) =>
-        new(signed, signatures, signedBytes, MetadataWriter.ToFileBytes(signed, signatures, format));
-
-    internal static async Task<Signature> CreateSignatureAsync(ISigner signer, ReadOnlyMemory<byte> signedBytes, CancellationToken cancellationToken)
-    {
-        byte[] sig = await signer.SignAsync(signedBytes, cancellationToken).ConfigureAwait(false);
-        return new Signature(signer.KeyId, Convert.ToHexStringLower(sig));
-    }
-
-    /// <summary>What snapshot or timestamp lists for this file: version, length and SHA-256 of the exact bytes.</summary>
-    internal MetaFile ToMetaFile() => new()
-    {
-        Version = Signed.Version,
-        Length = FileBytes.Length,
-        Hashes = new Dictionary<string, string>(StringComparer.Ordinal) { ["sha256"] = Sha256 },
-    };
 }

@@ -159,7 +159,7 @@ public sealed partial class RepositoryEditor
     {
         var role = root.Roles[name];
         var mine = signers.Where(s => role.KeyIds.Contains(s.KeyId)).GroupBy(s => s.KeyId).Select(g => g.First()).ToList();
-        var signedRole = await SignedRole<T>.SignAsync(signed, mine, Settings.FileFormat, cancellationToken).ConfigureAwait(false);
+        var signedRole = await SignedRole.SignAsync(signed, mine, Settings.FileFormat, cancellationToken).ConfigureAwait(false);
         int valid = ThresholdVerifier.CountValid(signedRole.SignedBytes.Span, signedRole.Signatures, role, root.Keys);
         if (valid < role.Threshold)
         {
