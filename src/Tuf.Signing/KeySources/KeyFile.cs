@@ -93,11 +93,13 @@ internal sealed class KeyFile
             w.WriteNumber("version", FormatVersion);
             w.WriteString("name", Name);
             w.WriteString("keyid", KeyId);
-            w.WritePropertyName("key");
-            using (var keyDoc = JsonDocument.Parse(MetadataWriter.ToCanonicalBytes(PublicKey)))
-            {
-                keyDoc.RootElement.WriteTo(w);
-            }
+            w.WriteStartObject("key");
+            w.WriteString("keytype", PublicKey.KeyType);
+            w.WriteStartObject("keyval");
+            w.WriteString("public", PublicKey.Public);
+            w.WriteEndObject();
+            w.WriteString("scheme", PublicKey.Scheme);
+            w.WriteEndObject();
 
             w.WriteStartObject("kdf");
             w.WriteString("algorithm", "argon2id");
