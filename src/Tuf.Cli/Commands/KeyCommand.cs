@@ -23,7 +23,7 @@ internal static class KeyCommand
         type.AcceptOnlyFromAmong("ed25519", "ecdsa-p256", "rsa-3072");
         var keystore = KeyResolver.KeystoreOption();
         var command = new Command("generate", "Generate a key and store it encrypted") { name, type, keystore };
-        command.SetAction(parse =>
+        command.SetGuardedAction(parse =>
         {
             var store = KeyResolver.Open(parse, keystore);
             var keyType = parse.GetValue(type) switch
@@ -50,7 +50,7 @@ internal static class KeyCommand
     {
         var keystore = KeyResolver.KeystoreOption();
         var command = new Command("list", "List the keys in the store") { keystore };
-        command.SetAction(parse =>
+        command.SetGuardedAction(parse =>
         {
             foreach (var entry in KeyResolver.Open(parse, keystore).List())
             {
@@ -70,7 +70,7 @@ internal static class KeyCommand
         var output = new Option<string>("--output", "-o") { Description = "Write to FILE instead of standard output", HelpName = "FILE" };
         var keystore = KeyResolver.KeystoreOption();
         var command = new Command("export", "Print a public key as TUF key JSON or PEM") { name, format, output, keystore };
-        command.SetAction(parse =>
+        command.SetGuardedAction(parse =>
         {
             var entry = KeyResolver.Open(parse, keystore).Get(parse.GetValue(name)!);
             string text = parse.GetValue(format) == "pem" ? PublicKeys.ToPem(entry.PublicKey) : PublicKeys.ToJson(entry.PublicKey);
@@ -94,7 +94,7 @@ internal static class KeyCommand
         var file = new Argument<string>("FILE") { Description = "A PEM private key (PKCS#8, or PKCS#1 RSA / SEC1 EC)" };
         var keystore = KeyResolver.KeystoreOption();
         var command = new Command("import", "Import a PEM private key into the store, encrypted") { name, file, keystore };
-        command.SetAction(parse =>
+        command.SetGuardedAction(parse =>
         {
             var store = KeyResolver.Open(parse, keystore);
             string path = parse.GetValue(file)!;

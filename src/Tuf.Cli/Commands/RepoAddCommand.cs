@@ -18,7 +18,7 @@ internal static class RepoAddCommand
         var role = new Option<string>("--role") { Description = "The targets role to add to (default: targets, or its hash bins)", HelpName = "ROLE" };
         var custom = new Option<string>("--custom") { Description = "A JSON object stored as each target's custom field", HelpName = "JSON" };
         var command = new Command("add", "Stage target files: hash (sha256, sha512) and copy them into the staging area") { dir, files, asPath, role, custom };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             var editor = RepoCommand.Open(parse, dir);
             var sources = Collect(parse.GetValue(files)!, parse.GetValue(asPath));

@@ -12,7 +12,7 @@ internal static class RepoCommitCommand
         var refresh = new Option<bool>("--refresh") { Description = "Make and sign a new snapshot and timestamp even if nothing changed" };
         var keystore = KeyResolver.KeystoreOption();
         var command = new Command("commit", "Sign and publish staged roles with a new snapshot and timestamp") { dir, keys, refresh, keystore };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             var editor = RepoCommand.Open(parse, dir);
             var signers = RepoCommand.Signers(KeyResolver.Open(parse, keystore), parse.GetValue(keys));

@@ -16,7 +16,7 @@ internal static class RepoDelegateBinsCommand
         var prefix = new Option<string>("--prefix") { Description = "Bin role name prefix", HelpName = "NAME", DefaultValueFactory = _ => "bins" };
         var keystore = KeyResolver.KeystoreOption();
         var command = new Command("delegate-bins", "Delegate a role's targets to succinct hash bins (TAP 15)") { dir, bins, keys, threshold, from, prefix, keystore };
-        command.SetAction(parse =>
+        command.SetGuardedAction(parse =>
         {
             var editor = RepoCommand.Open(parse, dir);
             var store = KeyResolver.Open(parse, keystore);

@@ -18,7 +18,7 @@ internal static class RepoDelegateCommand
         var from = new Option<string>("--from") { Description = "The delegating role", HelpName = "ROLE", DefaultValueFactory = _ => "targets" };
         var keystore = KeyResolver.KeystoreOption();
         var command = new Command("delegate", "Delegate target paths to a new role") { dir, name, keys, threshold, paths, prefixes, terminating, from, keystore };
-        command.SetAction(parse =>
+        command.SetGuardedAction(parse =>
         {
             bool hasPaths = parse.GetValue(paths) is { Length: > 0 };
             bool hasPrefixes = parse.GetValue(prefixes) is { Length: > 0 };

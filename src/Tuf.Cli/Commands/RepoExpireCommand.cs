@@ -11,7 +11,7 @@ internal static class RepoExpireCommand
         var role = new Argument<string>("ROLE") { Description = "The role" };
         var days = new Argument<int>("DAYS") { Description = "Days of validity from now" };
         var command = new Command("expire", "Set a role's expiry (snapshot/timestamp: at the next commit)") { dir, role, days };
-        command.SetAction(parse =>
+        command.SetGuardedAction(parse =>
         {
             var editor = RepoCommand.Open(parse, dir);
             string name = parse.GetValue(role)!;

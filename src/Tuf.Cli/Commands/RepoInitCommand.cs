@@ -27,7 +27,7 @@ internal static class RepoInitCommand
         {
             dir, rootKeys, rootThreshold, targetsKeys, targetsThreshold, snapshotKey, timestampKey, consistent, expires, format, keystore,
         };
-        command.SetAction(parse =>
+        command.SetGuardedAction(parse =>
         {
             var store = KeyResolver.Open(parse, keystore);
             var days = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -11,7 +11,7 @@ internal static class RepoRemoveCommand
         var paths = new Argument<string[]>("TARGETPATH") { Description = "Target paths to remove", Arity = ArgumentArity.OneOrMore };
         var role = new Option<string>("--role") { Description = "The role listing them (default: targets, or its hash bins)", HelpName = "ROLE" };
         var command = new Command("remove", "Stage the removal of targets") { dir, paths, role };
-        command.SetAction(parse =>
+        command.SetGuardedAction(parse =>
         {
             var editor = RepoCommand.Open(parse, dir);
             var list = parse.GetValue(paths)!;

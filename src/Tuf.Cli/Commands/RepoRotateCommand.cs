@@ -14,7 +14,7 @@ internal static class RepoRotateCommand
         var threshold = new Option<int?>("--threshold") { Description = "A new threshold", HelpName = "N" };
         var keystore = KeyResolver.KeystoreOption();
         var command = new Command("rotate", "Replace keys of a role (stages a new root for top-level roles)") { dir, role, remove, add, threshold, keystore };
-        command.SetAction(parse =>
+        command.SetGuardedAction(parse =>
         {
             var removeNames = parse.GetValue(remove) ?? [];
             var addNames = parse.GetValue(add) ?? [];

@@ -12,7 +12,7 @@ internal static class RepoSignCommand
         var key = new Option<string>("--key") { Description = "The key to sign with (name in the key store)", HelpName = "NAME", Required = true };
         var keystore = KeyResolver.KeystoreOption();
         var command = new Command("sign", "Add a signature to a staged role") { dir, role, key, keystore };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             var editor = RepoCommand.Open(parse, dir);
             string name = parse.GetValue(role)!;

@@ -12,7 +12,7 @@ internal static class RepoStatusCommand
     {
         var dir = RepoCommand.DirArgument();
         var command = new Command("status", "Show roles, versions, expiry, signatures and staged changes") { dir };
-        command.SetAction(parse =>
+        command.SetGuardedAction(parse =>
         {
             var editor = RepoCommand.Open(parse, dir);
             var status = editor.GetStatus();
