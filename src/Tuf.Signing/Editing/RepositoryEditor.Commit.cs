@@ -138,13 +138,11 @@ public sealed partial class RepositoryEditor
         }
 
         System.IO.Directory.CreateDirectory(_layout.MetadataDir);
-        // A leftover from an interrupted commit was never referenced by timestamp.json, so replacing it is safe.
-        Parallel.ForEach(versioned, file => AtomicFile.Write(file.Path, file.Bytes.Span));
-        foreach (var file in pointers)
-        {
-            AtomicFile.Write(file.Path, file.Bytes.Span);
-        }
 
+        // New versioned files first (a leftover from an interrupted commit was never referenced by timestamp.json,
+        // so replacing it is safe); one file-system flush for all of them, then the pointers, timestamp.json last.
+        WriteAll(versioned);
+        WriteAll(pointers);
         if (timestampRole is not null)
         {
             AtomicFile.Write(_layout.MetadataPath("timestamp", null), timestampRole.FileBytes.Span);
@@ -152,6 +150,24 @@ public sealed partial class RepositoryEditor
 
         ClearStaging();
         return new CommitResult(committed, versioned.Count + pointers.Count + (timestampRole is null ? 0 : 1), targetsWritten);
+    }
+
+    /// <summary>Writes each file atomically without a flush per file, then flushes once (per-file fsync where syncfs is missing).</summary>
+    private void WriteAll(List<(string Path, ReadOnlyMemory<byte> Bytes)> files)
+    {
+        foreach (var file in files)
+        {
+            AtomicFile.Write(file.Path, file.Bytes.Span, durable: false);
+        }
+
+        if (files.Count > 0 && !HardLink.TrySyncFileSystem(_layout.MetadataDir))
+        {
+            foreach (var file in files)
+            {
+                using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.ReadWrite);
+                stream.Flush(flushToDisk: true);
+            }
+        }
     }
 
     private async Task<SignedRole<T>> SignGeneratedAsync<T>(T signed, string name, IReadOnlyList<ISigner> signers, Root root, List<string> problems, CancellationToken cancellationToken)
@@ -230,37 +246,49 @@ public sealed partial class RepositoryEditor
         return writes;
     }
 
-    /// <summary>Publishes target contents. Consistent snapshots write <c>SHA256.name</c> and link <c>SHA512.name</c> to it.</summary>
+    /// <summary>
+    /// Publishes target contents by moving staged blobs into place (consistent snapshots: <c>SHA256.name</c>, with
+    /// <c>SHA512.name</c> hard-linked to it, so either hash finds the file).
+    /// </summary>
     private int PublishTargets(List<TargetWrite> writes, bool consistent)
     {
         int count = 0;
-        var firstCopy = new Dictionary<string, string>(StringComparer.Ordinal);
+        var published = new Dictionary<string, string>(StringComparer.Ordinal);
+        var directories = new HashSet<string>(StringComparer.Ordinal);
         foreach (var write in writes)
         {
             string destination = _layout.TargetPath(write.TargetPath, consistent ? write.Sha256 : null);
-            if (consistent && File.Exists(destination))
+            string dir = Path.GetDirectoryName(destination)!;
+            if (directories.Add(dir))
             {
-                firstCopy.TryAdd(write.Sha256, destination);
+                System.IO.Directory.CreateDirectory(dir);
             }
-            else
+
+            if (published.TryGetValue(write.Sha256, out var first))
             {
-                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                string source = firstCopy.TryGetValue(write.Sha256, out var copy) ? copy : write.Blob;
-                string temp = destination + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                if (!HardLink.TryCreate(source, temp))
+                // The same content under another path: link (or copy) the first published file.
+                if (first != destination)
                 {
-                    File.Copy(source, temp);
-                }
+                    string temp = destination + "." + Guid.NewGuid().ToString("N") + ".tmp";
+                    if (!HardLink.TryCreate(first, temp))
+                    {
+                        File.Copy(first, temp);
+                    }
 
-                File.Move(temp, destination, overwrite: true);
-                firstCopy.TryAdd(write.Sha256, destination);
-                count++;
+                    File.Move(temp, destination, overwrite: true);
+                }
+            }
+            else if (File.Exists(write.Blob))
+            {
+                File.Move(write.Blob, destination, overwrite: true);
             }
 
+            published.TryAdd(write.Sha256, destination);
+            count++;
             if (consistent)
             {
                 string second = _layout.TargetPath(write.TargetPath, write.Sha512);
-                if (!File.Exists(second) && !HardLink.TryCreate(destination, second))
+                if (!HardLink.TryCreate(destination, second) && !File.Exists(second))
                 {
                     File.Copy(destination, second);
                 }

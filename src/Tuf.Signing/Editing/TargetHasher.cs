@@ -21,6 +21,7 @@ internal static class TargetHasher
         long length = input.Length;
         if (length <= SmallFile)
         {
+            // Small files: one read, both hashes over the buffer, one write to a temp name renamed to the hash.
             byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
             try
             {
@@ -28,12 +29,13 @@ internal static class TargetHasher
                 var data = buffer.AsSpan(0, read);
                 string sha256 = Convert.ToHexStringLower(SHA256.HashData(data));
                 string sha512 = Convert.ToHexStringLower(SHA512.HashData(data));
-                string blob = Path.Combine(blobDir, sha256);
-                if (!File.Exists(blob))
+                string smallTemp = Path.Combine(blobDir, "." + Guid.NewGuid().ToString("N") + ".tmp");
+                using (var handle = File.OpenHandle(smallTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 {
-                    AtomicFile.Write(blob, data, overwrite: true, durable: false);
+                    RandomAccess.Write(handle, data, 0);
                 }
 
+                File.Move(smallTemp, Path.Combine(blobDir, sha256), overwrite: true);
                 return new Result(read, sha256, sha512);
             }
             finally
