@@ -20,10 +20,11 @@ for k in root targets snapshot timestamp bins; do "$TUF" key generate "$k" --key
 "$TUF" repo delegate-bins "$WORK/repo" --bins "$BINS" --key bins --keystore "$WORK/keys" >/dev/null
 "$TUF" repo commit "$WORK/repo" --key root targets bins snapshot timestamp --keystore "$WORK/keys" >/dev/null
 
-t() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$s $e" | awk '{printf "%.2f", $2-$1}'; }
+# Wall time, and CPU time (user+sys) in brackets: on a loaded shared machine the CPU figure is the steadier one.
+t() { /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$@" >/dev/null; awk '{printf "%.2fs [cpu %.2fs]", $1, $2+$3}' "$WORK/time.txt"; }
 ADD=$(t "$TUF" repo add "$WORK/repo" "$WORK/files")
 COMMIT=$(t "$TUF" repo commit "$WORK/repo" --key bins snapshot timestamp --keystore "$WORK/keys")
-echo "add $N files: ${ADD}s; commit: ${COMMIT}s; total $(echo "$ADD $COMMIT" | awk '{printf "%.2f", $1+$2}')s ($BINS bins)"
+echo "add $N files: $ADD; commit: $COMMIT ($BINS bins; load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores)"
 
 ls "$WORK/repo/metadata" | sort > "$WORK/before.txt"
 echo "one more" > "$WORK/one.txt"
@@ -31,4 +32,4 @@ ADD1=$(t "$TUF" repo add "$WORK/repo" "$WORK/one.txt" --as extra/one.txt)
 COMMIT1=$(t "$TUF" repo commit "$WORK/repo" --key bins snapshot timestamp --keystore "$WORK/keys")
 ls "$WORK/repo/metadata" | sort > "$WORK/after.txt"
 NEW=$(comm -13 "$WORK/before.txt" "$WORK/after.txt" | tr '\n' ' ')
-echo "add 1 file to the $N-target repo: ${ADD1}s; commit: ${COMMIT1}s; new metadata files: $NEW(+ timestamp.json rewritten)"
+echo "add 1 file to the $N-target repo: $ADD1; commit: $COMMIT1; new metadata files: $NEW(+ timestamp.json rewritten)"

@@ -193,12 +193,17 @@ public sealed partial class RepositoryEditor
         }
     }
 
-    private sealed record TargetWrite(string TargetPath, string Sha256, string Sha512, string Blob);
+    private sealed record TargetWrite(string TargetPath, string Sha256, string Sha512, string? Blob);
 
     private List<TargetWrite> CollectTargetWrites(List<string> stagedNames, bool consistent)
     {
         var writes = new List<TargetWrite>();
         var missing = new List<string>();
+
+        // One directory listing instead of a stat per target (a commit may publish 100,000 of them).
+        var blobs = System.IO.Directory.Exists(_layout.BlobsDir)
+            ? System.IO.Directory.EnumerateFiles(_layout.BlobsDir).Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string?>(StringComparer.Ordinal);
         bool publishedConsistent = _publishedRoot?.Signed.ConsistentSnapshot ?? consistent;
         foreach (var name in stagedNames)
         {
@@ -226,15 +231,14 @@ public sealed partial class RepositoryEditor
                     continue;
                 }
 
-                string blob = Path.Combine(_layout.BlobsDir, sha256);
-                string destination = _layout.TargetPath(path, consistent ? sha256 : null);
-                if (!File.Exists(blob) && !(consistent && File.Exists(destination)))
+                bool staged = blobs.Contains(sha256);
+                if (!staged && !(consistent && File.Exists(_layout.TargetPath(path, sha256))))
                 {
                     missing.Add(path);
                     continue;
                 }
 
-                writes.Add(new TargetWrite(path, sha256, sha512, blob));
+                writes.Add(new TargetWrite(path, sha256, sha512, staged ? Path.Combine(_layout.BlobsDir, sha256) : null));
             }
         }
 
@@ -278,7 +282,7 @@ public sealed partial class RepositoryEditor
                     File.Move(temp, destination, overwrite: true);
                 }
             }
-            else if (File.Exists(write.Blob))
+            else if (write.Blob is not null)
             {
                 File.Move(write.Blob, destination, overwrite: true);
             }

@@ -30,7 +30,7 @@ internal static class TargetHasher
                 string sha256 = Convert.ToHexStringLower(SHA256.HashData(data));
                 string sha512 = Convert.ToHexStringLower(SHA512.HashData(data));
                 string smallTemp = Path.Combine(blobDir, "." + Guid.NewGuid().ToString("N") + ".tmp");
-                using (var handle = File.OpenHandle(smallTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                using (var handle = File.OpenHandle(smallTemp, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite))
                 {
                     RandomAccess.Write(handle, data, 0);
                 }
