@@ -185,7 +185,7 @@ internal sealed class CanonicalModelWriter
     private void WriteTargetFile(TargetFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
-        WriteObject(TargetFileFields, AllOf(TargetFileFields), file.UnrecognizedFields, file, static (w, t, f) =>
+        WriteObject(TargetFileFields, AllOf(TargetFileFields), file.HasUnrecognizedFields ? file.UnrecognizedFields : null, file, static (w, t, f) =>
         {
             if (f == 0)
             {

@@ -116,11 +116,14 @@ public static class MetadataParser
         string type = CheckType<T>(signed, source);
 
         // The signatures cover the canonical form of `signed` exactly as received, unknown fields included.
-        byte[] signedBytes;
-        using (var output = new PooledBufferWriter(data.Length + 64))
+        // Canonical output is never longer than the text it came from (whitespace goes, escapes only shrink),
+        // so one uninitialized array of the raw size holds it and becomes SignedBytes without a copy.
+        ReadOnlyMemory<byte> signedBytes;
+        int rawLength = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(signed).Length;
+        using (var output = new PooledBufferWriter(GC.AllocateUninitializedArray<byte>(rawLength)))
         {
             CanonicalJson.WriteCore(signed, output, validateUtf8: false, source, "signed");
-            signedBytes = output.ToArray();
+            signedBytes = output.Detach();
         }
 
         Signed model;

@@ -133,10 +133,10 @@ internal static partial class MetadataReader
     }
 
     /// <summary>A <c>hashes</c> object: algorithm name to hex digest, both strings.</summary>
-    public static Dictionary<string, string> ReadHashes(JsonElement value, string field, bool allowEmpty)
+    public static IDictionary<string, string> ReadHashes(JsonElement value, string field, bool allowEmpty)
     {
         RequireObject(value, field);
-        var hashes = new Dictionary<string, string>(2, StringComparer.Ordinal);
+        var hashes = new CompactDictionary<string>(2);
         foreach (var p in value.EnumerateObject())
         {
             // The common names are interned: a big targets file lists them 100,000s of times.
