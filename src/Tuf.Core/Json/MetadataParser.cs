@@ -96,7 +96,7 @@ public static class MetadataParser
                 // Not covered by signatures, but floats and lone surrogates are refused anywhere.
                 using (var scratch = new PooledBufferWriter(256))
                 {
-                    CanonicalJson.WriteCore(p.Value, scratch, validateUtf8: false, source, ErrorText.Untrusted(p.Name));
+                    CanonicalJson.WriteCore(p.Value, scratch, validateUtf8: false, source, ErrorText.Untrusted(MetadataReader.NameOf(p)));
                 }
 
                 MetadataReader.AddUnrecognized(unknown, p);
@@ -115,6 +115,16 @@ public static class MetadataParser
 
         string type = CheckType<T>(signed, source);
 
+        Signed model;
+        try
+        {
+            model = MetadataReader.ReadSigned(signed, type);
+        }
+        catch (JsonPathException ex)
+        {
+            throw ex.ToDeserializationException(source, "signed");
+        }
+
         // The signatures cover the canonical form of `signed` exactly as received, unknown fields included.
         // Canonical output is never longer than the text it came from (whitespace goes, escapes only shrink),
         // so one uninitialized array of the raw size holds it and becomes SignedBytes without a copy.
@@ -124,16 +134,6 @@ public static class MetadataParser
         {
             CanonicalJson.WriteCore(signed, output, validateUtf8: false, source, "signed");
             signedBytes = output.Detach();
-        }
-
-        Signed model;
-        try
-        {
-            model = MetadataReader.ReadSigned(signed, type);
-        }
-        catch (JsonPathException ex)
-        {
-            throw ex.ToDeserializationException(source, "signed");
         }
 
         var signatureList = ReadSignatures(signatures, source);

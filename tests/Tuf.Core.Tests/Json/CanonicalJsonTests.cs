@@ -59,7 +59,7 @@ public class CanonicalJsonTests
     public void Encode_Float_MessageNamesThePath()
     {
         var ex = Assert.Throws<DeserializationException>(() => CanonicalJson.Encode("{\"a\":{\"b\":[1,2.5]}}"u8));
-        Assert.Contains("[\"a\"][\"b\"][1]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(".a.b[1]", ex.Message, StringComparison.Ordinal);
         Assert.Contains("float", ex.Message, StringComparison.Ordinal);
     }
 
