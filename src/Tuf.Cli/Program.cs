@@ -1,10 +1,50 @@
+using System.CommandLine;
+using Tuf.Cli.Commands;
+
 namespace Tuf.Cli;
 
+/// <summary>The <c>tuf</c> command: one class per command under Commands/, thin over the libraries.</summary>
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static int Main(string[] args) => Run(args);
+
+    /// <summary>Parses and runs; exit codes: 0 success, 1 failure, 2 usage error. Never lets an exception escape.</summary>
+    internal static int Run(string[] args)
     {
-        Console.Error.WriteLine("tuf: not implemented yet");
-        return args.Length == 0 ? 2 : 1;
+        try
+        {
+            // The conformance suite drives a fixed, space-split interface; it is parsed by hand for speed and exactness.
+            if (args.Length > 0 && args[0] == "conformance")
+            {
+                return ConformanceCommand.Run(args.AsSpan(1));
+            }
+
+            var root = BuildRootCommand();
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var error in parse.Errors)
+                {
+                    Console.Error.WriteLine($"tuf: {error.Message}");
+                }
+
+                Console.Error.WriteLine("Run 'tuf --help' for usage.");
+                return ExitCodes.Usage;
+            }
+
+            return parse.Invoke();
+        }
+        catch (Exception ex)
+        {
+            return CliErrors.Report(ex);
+        }
+    }
+
+    internal static RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand("tuf: secure software updates (The Update Framework) for .NET");
+        // Each command registers itself here (one line each).
+        root.Subcommands.Add(DownloadCommand.Create());
+        return root;
     }
 }
