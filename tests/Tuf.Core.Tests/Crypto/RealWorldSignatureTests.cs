@@ -65,6 +65,26 @@ public class RealWorldSignatureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Verify_GoTufRootRsaPssMaxSalt_AcceptedAlthoughDotNetPssRejectsIt()
+    {
+        if (Absent())
+        {
+            return;
+        }
+
+        // go-tuf signs RSA-PSS with the maximum salt length; .NET's RSASignaturePadding.Pss only accepts salt = digest
+        // length, so this real signature exercises the any-salt-length path.
+        var root = Load("go-tuf", "v2-master", "repository_data", "repository", "metadata", "root.json");
+        var signature = root.Signatures[0];
+        var key = root.Keys[signature.KeyId];
+        var sig = Convert.FromHexString(signature.Sig);
+        using var rsa = System.Security.Cryptography.RSA.Create();
+        rsa.ImportFromPem(key.Public);
+        Assert.False(rsa.VerifyData(root.SignedBytes, sig, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pss));
+        Assert.True(key.Verify(root.SignedBytes, sig));
+    }
+
+    [Fact]
     public void CountValid_SigstoreStagingRootChain_EachVersionSignedByItselfAndItsPredecessor()
     {
         if (Absent())
