@@ -10,7 +10,7 @@ public static class SignedRole
     /// <param name="cancellationToken">Cancels signing.</param>
     /// <returns>The signed role.</returns>
     /// <typeparam name="T">The role type.</typeparam>
-    public static async Task<SignedRole<T>> SignAsync<T>(T signed, IEnumerable<ISigner> signers, MetadataFileFormat format = MetadataFileFormat.Canonical, CancellationToken cancellationToken = default)
+    public static async Task<SignedRole<T>> SignAsync<T>(T signed, IEnumerable<ISigner> signers, MetadataFileFormat format = MetadataFileFormat.Indented, CancellationToken cancellationToken = default)
         where T : Signed
     {
         ArgumentNullException.ThrowIfNull(signed);

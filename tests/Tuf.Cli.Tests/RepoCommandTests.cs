@@ -145,6 +145,25 @@ public sealed class RepoCommandTests : IDisposable
     }
 
     [Fact]
+    public void Init_ConsistentSnapshotFalseWithEcdsaKeys_PublishesPlainNames()
+    {
+        _cli.RunOk("key", "generate", "root", "--type", "ecdsa-p256", "--keystore", _cli.Keys);
+        _cli.RunOk("key", "generate", "targets", "--type", "ecdsa-p256", "--keystore", _cli.Keys);
+        _cli.GenerateKeys("snapshot", "timestamp");
+        _cli.RunOk("repo", "init", _cli.Repo, "--root-key", "root", "--targets-key", "targets", "--snapshot-key", "snapshot", "--timestamp-key", "timestamp",
+            "--consistent-snapshot", "false", "--keystore", _cli.Keys);
+        _cli.RunOk("repo", "add", _cli.Repo, _cli.Source("a/b.txt", "b"), "--as", "a/b.txt");
+        _cli.RunOk("repo", "commit", _cli.Repo, "--key", "root", "targets", "snapshot", "timestamp", "--keystore", _cli.Keys);
+
+        string metadata = Path.Combine(_cli.Repo, "metadata");
+        Assert.Equal(["1.root.json", "root.json", "snapshot.json", "targets.json", "timestamp.json"], Directory.GetFiles(metadata).Select(Path.GetFileName).Order());
+        Assert.Equal("b", File.ReadAllText(Path.Combine(_cli.Repo, "targets", "a", "b.txt")));
+        var root = MetadataParser.Parse<Root>(File.ReadAllBytes(Path.Combine(metadata, "root.json"))).Signed;
+        Assert.False(root.ConsistentSnapshot);
+        Assert.All(Tuf.Signing.RepositoryEditor.Open(_cli.Repo).GetStatus(), s => Assert.True(s.IsSigned));
+    }
+
+    [Fact]
     public void Init_ExistingRepository_Fails()
     {
         _cli.InitAndCommit();

@@ -20,12 +20,10 @@ internal static class RepoInitCommand
         var timestampKey = new Option<string>("--timestamp-key") { Description = "The timestamp key", HelpName = "NAME", Required = true };
         var consistent = new Option<bool>("--consistent-snapshot") { Description = "Publish consistent snapshots (true|false)", DefaultValueFactory = _ => true, Arity = ArgumentArity.ExactlyOne };
         var expires = new Option<string[]>("--expires") { Description = "Days of validity per role, e.g. timestamp=1 (roles: root, targets, snapshot, timestamp, delegated)", HelpName = "ROLE=DAYS" };
-        var format = new Option<string>("--format") { Description = "Layout of metadata files", DefaultValueFactory = _ => "canonical" };
-        format.AcceptOnlyFromAmong("canonical", "indented");
         var keystore = KeyResolver.KeystoreOption();
         var command = new Command("init", "Create a repository: stage root v1 and an empty targets v1")
         {
-            dir, rootKeys, rootThreshold, targetsKeys, targetsThreshold, snapshotKey, timestampKey, consistent, expires, format, keystore,
+            dir, rootKeys, rootThreshold, targetsKeys, targetsThreshold, snapshotKey, timestampKey, consistent, expires, keystore,
         };
         command.SetGuardedAction(parse =>
         {
@@ -52,7 +50,6 @@ internal static class RepoInitCommand
                 TimestampKeys = [KeyResolver.PublicKey(store, parse.GetValue(timestampKey)!)],
                 ConsistentSnapshot = parse.GetValue(consistent),
                 ExpiryDays = days,
-                FileFormat = parse.GetValue(format) == "indented" ? MetadataFileFormat.Indented : MetadataFileFormat.Canonical,
             };
             var editor = RepositoryEditor.Init(parse.GetValue(dir)!, options);
             editor.Save();

@@ -76,7 +76,7 @@ public sealed partial class RepositoryEditor
             throw new SigningException($"{layout.Root} already holds a repository");
         }
 
-        var settings = new RepositorySettings { FileFormat = options.FileFormat };
+        var settings = new RepositorySettings();
         foreach (var (role, days) in options.ExpiryDays ?? new Dictionary<string, int>())
         {
             if (!Names.IsTopLevel(role) && role != "delegated")
@@ -113,7 +113,7 @@ public sealed partial class RepositoryEditor
         {
             if (state.Dirty)
             {
-                AtomicFile.Write(_layout.StagedRolePath(state.Name), MetadataWriter.ToFileBytes(state.Signed, state.Signatures, MetadataFileFormat.Canonical), durable: false);
+                AtomicFile.Write(_layout.StagedRolePath(state.Name), MetadataWriter.ToFileBytes(state.Signed, state.Signatures, MetadataFileFormat.Indented), durable: false);
                 state.Dirty = false;
             }
         }

@@ -38,8 +38,4 @@ public sealed class RepositoryInitOptions
     /// <summary>Days of validity of new versions, by role (<c>root</c>, <c>targets</c>, <c>snapshot</c>, <c>timestamp</c>, <c>delegated</c>).</summary>
     /// <value>root 365, targets 90, snapshot 7, timestamp 1, delegated 90.</value>
     public IReadOnlyDictionary<string, int>? ExpiryDays { get; init; }
-
-    /// <summary>The layout of published metadata files.</summary>
-    /// <value><see cref="MetadataFileFormat.Canonical"/>.</value>
-    public MetadataFileFormat FileFormat { get; init; } = MetadataFileFormat.Canonical;
 }

@@ -23,8 +23,11 @@ internal sealed class RepositorySettings
         ["delegated"] = DefaultTargetsDays,
     };
 
-    /// <summary>The layout of published metadata files.</summary>
-    public MetadataFileFormat FileFormat { get; set; } = MetadataFileFormat.Canonical;
+    /// <summary>
+    /// The layout of published metadata files: python-tuf's indented layout. (Canonical JSON as a file layout is not
+    /// valid JSON once a string holds a control character, e.g. the newlines of a PEM key, so it is not offered.)
+    /// </summary>
+    public MetadataFileFormat FileFormat { get; set; } = MetadataFileFormat.Indented;
 
     public int DaysFor(string role) =>
         ExpiryDays.TryGetValue(role, out int d) ? d : ExpiryDays.GetValueOrDefault("delegated", DefaultTargetsDays);
