@@ -9,7 +9,7 @@ internal static class RepoRotateCommand
     {
         var dir = RepoCommand.DirArgument();
         var role = new Argument<string>("ROLE") { Description = "The role whose keys change" };
-        var remove = RepoCommand.Many("--remove-key", "Keys to remove (names in the key store, or public key files)", "NAME");
+        var remove = RepoCommand.Many("--remove-key", "Keys to remove (names in the key store, public key files, or key IDs)", "NAME");
         var add = RepoCommand.Many("--add-key", "Keys to add", "NAME");
         var threshold = new Option<int?>("--threshold") { Description = "A new threshold", HelpName = "N" };
         var keystore = KeyResolver.KeystoreOption();
@@ -25,7 +25,8 @@ internal static class RepoRotateCommand
 
             var editor = RepoCommand.Open(parse, dir);
             var store = KeyResolver.Open(parse, keystore);
-            var removeIds = KeyResolver.PublicKeyList(store, removeNames).Select(k => k.ComputeKeyId()).ToList();
+            // A lost key cannot be named from the key store: its key ID (64 hex digits) is accepted too.
+            var removeIds = removeNames.Select(n => IsKeyId(n) && !store.Contains(n) && !File.Exists(n) ? n : KeyResolver.PublicKey(store, n).ComputeKeyId()).ToList();
             string name = parse.GetValue(role)!;
             editor.RotateKeys(name, removeIds, KeyResolver.PublicKeyList(store, addNames), parse.GetValue(threshold));
             editor.Save();
@@ -34,4 +35,6 @@ internal static class RepoRotateCommand
         });
         return command;
     }
+
+    private static bool IsKeyId(string s) => s.Length == 64 && s.All(char.IsAsciiHexDigitLower);
 }
