@@ -29,7 +29,9 @@ internal static class RepoStatusCommand
                     continue;
                 }
 
-                string version = role.IsStaged && role.Version != role.PublishedVersion
+                string version = role.IsStaged && role.PublishedVersion == 0
+                    ? $"v{role.Version} (new, staged)"
+                    : role.IsStaged && role.Version != role.PublishedVersion
                     ? $"v{role.PublishedVersion} -> v{role.Version} (staged)"
                     : role.IsStaged ? $"v{role.Version} (new version at commit)" : $"v{role.Version}";
                 string sigs = string.Join(", ", role.Signatures.Select(s => $"{s.Valid}/{s.Threshold}" + (role.Signatures.Count > 1 ? $" {s.Description}" : string.Empty)));
