@@ -72,10 +72,12 @@ internal sealed class TestRepository : IDisposable
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
-            string src = Directory + "-src";
-            if (System.IO.Directory.Exists(src))
+            foreach (var sibling in new[] { Directory + "-src", Directory + "-client" })
             {
-                System.IO.Directory.Delete(src, recursive: true);
+                if (System.IO.Directory.Exists(sibling))
+                {
+                    System.IO.Directory.Delete(sibling, recursive: true);
+                }
             }
         }
         catch (IOException)
