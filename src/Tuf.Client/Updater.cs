@@ -488,9 +488,18 @@ public sealed class Updater : IDisposable
             path = slash < 0 ? $"{hash}.{path}" : $"{path[..(slash + 1)]}{hash}.{path[(slash + 1)..]}";
         }
 
-        var escaped = string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
-        return new Uri(baseUrl, escaped);
+        // Each segment is percent-encoded and "." / ".." segments are encoded too, so a target path can never
+        // leave the target base URL (no dot-segment removal, no absolute path, no query or fragment).
+        var escaped = string.Join('/', path.Split('/').Select(EscapeSegment));
+        return new Uri(baseUrl.AbsoluteUri + escaped, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
     }
+
+    private static string EscapeSegment(string segment) => segment switch
+    {
+        "." => "%2E",
+        ".." => "%2E%2E",
+        _ => Uri.EscapeDataString(segment),
+    };
 
     private string DefaultTargetPath(TargetFile info)
     {
