@@ -190,15 +190,31 @@ public sealed partial class RepositorySimulator : IFetcher
         parent.Delegations ??= new Delegations { Roles = [] };
         parent.Delegations.Roles ??= [];
         parent.Delegations.Roles.Add(role);
-        Delegated[role.Name] = targets ?? new Targets { Expires = SafeExpiry };
-        var keys = new List<TestKey>();
-        for (int i = 0; i < keyCount; i++)
+        if (targets is not null)
+        {
+            Delegated[role.Name] = targets;
+        }
+        else
+        {
+            Delegated.TryAdd(role.Name, new Targets { Expires = SafeExpiry });
+        }
+
+        // A role delegated a second time (e.g. a cycle) keeps its metadata and signing keys.
+        var keys = SignersOf(role.Name).Count > 0 ? SignersOf(role.Name).ToList() : [];
+        for (int i = keys.Count; i < keyCount; i++)
         {
             var key = NewKey();
-            parent.Delegations.Keys[key.KeyId] = key.PublicKey;
-            role.KeyIds.Add(key.KeyId);
             SignersOf(role.Name).Add(key);
             keys.Add(key);
+        }
+
+        foreach (var key in keys)
+        {
+            parent.Delegations.Keys[key.KeyId] = key.PublicKey;
+            if (!role.KeyIds.Contains(key.KeyId))
+            {
+                role.KeyIds.Add(key.KeyId);
+            }
         }
 
         Snapshot.Meta[role.Name + ".json"] = new MetaFile { Version = Delegated[role.Name].Version };
