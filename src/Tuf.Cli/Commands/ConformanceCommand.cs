@@ -10,6 +10,9 @@ namespace Tuf.Cli.Commands;
 /// </summary>
 internal static class ConformanceCommand
 {
+    /// <summary>The clock (tests replace it; the suite itself uses faketime on the system clock).</summary>
+    internal static TimeProvider Clock { get; set; } = TimeProvider.System;
+
     public static int Run(ReadOnlySpan<string> args)
     {
         try
@@ -100,7 +103,7 @@ internal static class ConformanceCommand
 
     private static int Refresh(Arguments a)
     {
-        using var updater = new Updater(Require(a.MetadataDir, "--metadata-dir"), ParseUrl(Require(a.MetadataUrl, "--metadata-url")));
+        using var updater = new Updater(Require(a.MetadataDir, "--metadata-dir"), ParseUrl(Require(a.MetadataUrl, "--metadata-url")), options: Options());
         updater.RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
         return ExitCodes.Ok;
     }
@@ -118,7 +121,8 @@ internal static class ConformanceCommand
             Require(a.MetadataDir, "--metadata-dir"),
             ParseUrl(Require(a.MetadataUrl, "--metadata-url")),
             targetDir,
-            ParseUrl(Require(a.TargetBaseUrl, "--target-base-url")));
+            ParseUrl(Require(a.TargetBaseUrl, "--target-base-url")),
+            options: Options());
         updater.RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
         foreach (string name in a.TargetNames)
         {
@@ -127,6 +131,8 @@ internal static class ConformanceCommand
 
         return ExitCodes.Ok;
     }
+
+    private static UpdaterOptions Options() => new() { TimeProvider = Clock };
 
     private static string Require(string? value, string name) =>
         string.IsNullOrEmpty(value) ? throw new UsageException($"missing {name}") : value;
