@@ -109,6 +109,16 @@ internal sealed class TrustedMetadataSet
         return newRoot;
     }
 
+    /// <summary>5.3.10: throws <see cref="ExpiredMetadataException"/> when the final root has expired (freeze attack).
+    /// Call it when the root chain is complete; <see cref="UpdateTimestamp"/> checks it again.</summary>
+    public void CheckFinalRoot()
+    {
+        if (Root.IsExpired(_referenceTime))
+        {
+            throw new ExpiredMetadataException(RootRole, Root.Expires, _referenceTime);
+        }
+    }
+
     /// <summary>Verifies and trusts a timestamp (5.3.10, 5.4.2 to 5.4.4).</summary>
     /// <param name="data">The bytes of the new timestamp.</param>
     /// <returns><see cref="TimestampUpdate.Unchanged"/> when the version equals the trusted one (not an error).</returns>
@@ -122,10 +132,7 @@ internal sealed class TrustedMetadataSet
         }
 
         // 5.3.10: the final root must not be expired (freeze attack).
-        if (Root.IsExpired(_referenceTime))
-        {
-            throw new ExpiredMetadataException(RootRole, Root.Expires, _referenceTime);
-        }
+        CheckFinalRoot();
 
         // 5.3.11 needs nothing here: a timestamp can only be loaded after the root chain is complete, and it is
         // verified with the final root's keys, so one signed by rotated-out keys never loads.

@@ -96,6 +96,9 @@ public sealed class Updater : IDisposable
         var trusted = LoadTrustedRoot(referenceTime);
         await UpdateRootChainAsync(trusted, cancellationToken).ConfigureAwait(false);
 
+        // 5.3.10: the final root must not be expired; nothing more is fetched on its word.
+        trusted.CheckFinalRoot();
+
         // 5.3.11: after a rotation of the timestamp or snapshot keys, cached timestamp and snapshot are discarded
         // so that versions fast-forwarded by an attacker holding the old keys cannot block updates.
         if (trusted.TimestampOrSnapshotKeysRotated)

@@ -272,6 +272,45 @@ public sealed class UpdaterTests : UpdaterTestBase
     }
 
     [Fact]
+    public async Task Refresh_FinalRootExpired_PersistsNewRootButNothingElse()
+    {
+        await RefreshAsync();
+        Sim.BumpRoot(r => r.Expires = Now.AddDays(-1));
+        Sim.Targets.Version++;
+        Sim.UpdateSnapshot();
+        Sim.MetadataRequests.Clear();
+
+        using var updater = NewUpdater();
+        var ex = await Assert.ThrowsAsync<ExpiredMetadataException>(() => updater.RefreshAsync(CancellationToken.None));
+
+        Assert.Equal("root", ex.Role);
+        Assert.Equal(2, LocalVersion("root"));
+        Assert.Equal(1, LocalVersion("timestamp"));
+        Assert.Equal(1, LocalVersion("snapshot"));
+        Assert.Equal(new (string, long?)[] { ("root", 2), ("root", 3) }, Sim.MetadataRequests);
+    }
+
+    [Fact]
+    public async Task Refresh_LocalTimestampExpiredNewOneValid_Succeeds()
+    {
+        Sim.Timestamp.Expires = Now.AddDays(7);
+        Sim.Root.Expires = Sim.Targets.Expires = Sim.Snapshot.Expires = Now.AddDays(60);
+        Sim.BumpRoot();
+        Sim.UpdateSnapshot();
+        await RefreshAsync();
+        Sim.Targets.Version++;
+        Sim.UpdateSnapshot();
+        Sim.Timestamp.Expires = Now.AddDays(21);
+        Sim.UpdateTimestamp();
+        Clock.Advance(TimeSpan.FromDays(18));
+
+        await RefreshAsync();
+
+        Assert.Equal(2, LocalVersion("targets"));
+        Assert.Equal(Sim.Timestamp.Version, LocalVersion("timestamp"));
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => NewUpdater(new UpdaterOptions { MaxDelegations = 0 }));

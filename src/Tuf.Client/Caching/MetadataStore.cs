@@ -18,18 +18,11 @@ internal sealed class MetadataStore
 
     public string PathOf(string roleName) => Path.Combine(_directory, FileNameOf(roleName));
 
+    /// <summary>The file name of a role: <c>quote(role, safe="") + ".json"</c> as python-tuf writes it (a name made of
+    /// dots gives a plain file such as <c>...json</c>, never a path); names too long for a file system are hashed.</summary>
     public static string FileNameOf(string roleName)
     {
-        string quoted = SafeNames.Quote(roleName);
-
-        // A role made only of dots would give "..json" ("." role) or "...json" (".." role); both are plain files,
-        // but encode them anyway so no role name can resemble a relative path component.
-        if (quoted.Length == 0 || quoted.All(c => c == '.'))
-        {
-            quoted = SafeNames.FileName(roleName);
-        }
-
-        string name = quoted + ".json";
+        string name = SafeNames.Quote(roleName) + ".json";
         return name.Length <= 200 ? name : SafeNames.FileName(roleName) + ".json";
     }
 
