@@ -467,10 +467,10 @@ public sealed class Updater : IDisposable
         }
     }
 
-    private async Task<byte[]> FetchAsync(Uri uri, long maxLength, CancellationToken cancellationToken)
+    private Task<byte[]> FetchAsync(Uri uri, long maxLength, CancellationToken cancellationToken)
     {
         UpdaterLog.Fetching(_logger, uri, maxLength);
-        return await _fetcher.FetchAsync(uri, maxLength, cancellationToken).ConfigureAwait(false);
+        return _fetcher.FetchAsync(uri, maxLength, cancellationToken);
     }
 
     private Uri MetadataUri(string roleName, long? version)

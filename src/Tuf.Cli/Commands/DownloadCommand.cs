@@ -9,8 +9,8 @@ internal static class DownloadCommand
     public static Command Create()
     {
         var root = new Option<FileInfo>("--root") { Description = "Trusted root.json used when the metadata directory holds no trusted root yet", Required = true };
-        var metadataUrl = new Option<Uri>("--metadata-url") { Description = "The repository's metadata base URL", Required = true };
-        var targetsUrl = new Option<Uri>("--targets-url") { Description = "The repository's targets base URL", Required = true };
+        var metadataUrl = new Option<string>("--metadata-url") { Description = "The repository's metadata base URL", Required = true };
+        var targetsUrl = new Option<string>("--targets-url") { Description = "The repository's targets base URL", Required = true };
         var metadataDir = new Option<DirectoryInfo>("--metadata-dir") { Description = "Directory of trusted metadata (created if missing)", Required = true };
         var targetDir = new Option<DirectoryInfo>("--target-dir") { Description = "Directory where verified targets are stored", Required = true };
         var maxMetadataBytes = new Option<long?>("--max-metadata-bytes") { Description = "Largest metadata file accepted, for every role (bytes)" };
@@ -36,7 +36,7 @@ internal static class DownloadCommand
                 }
 
                 return await RunAsync(
-                    parse.GetValue(root)!, parse.GetValue(metadataUrl)!, parse.GetValue(targetsUrl)!, parse.GetValue(metadataDir)!,
+                    parse.GetValue(root)!, ParseUrl(parse.GetValue(metadataUrl)!, "--metadata-url"), ParseUrl(parse.GetValue(targetsUrl)!, "--targets-url"), parse.GetValue(metadataDir)!,
                     parse.GetValue(targetDir)!, parse.GetValue(targets)!, options, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
@@ -47,15 +47,15 @@ internal static class DownloadCommand
         return command;
     }
 
+    private static Uri ParseUrl(string value, string option) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new UsageException($"{option} must be an absolute http(s) URL: {value}");
+
     internal static async Task<int> RunAsync(
         FileInfo root, Uri metadataUrl, Uri targetsUrl, DirectoryInfo metadataDir, DirectoryInfo targetDir,
         IReadOnlyList<string> targets, UpdaterOptions options, CancellationToken cancellationToken)
     {
-        if (!metadataUrl.IsAbsoluteUri || !targetsUrl.IsAbsoluteUri)
-        {
-            throw new UsageException("--metadata-url and --targets-url must be absolute URLs");
-        }
-
         metadataDir.Create();
         targetDir.Create();
         byte[]? bootstrap = File.Exists(Path.Combine(metadataDir.FullName, "root.json")) ? null : await File.ReadAllBytesAsync(root.FullName, cancellationToken).ConfigureAwait(false);
