@@ -270,26 +270,37 @@ public sealed class Updater : IDisposable
     private async Task UpdateRootChainAsync(TrustedMetadataSet trusted, CancellationToken cancellationToken)
     {
         // 5.3.2 to 5.3.9: fetch N+1.root.json until the repository has no newer one, at most MaxRootRotations times.
-        for (int i = 0; i < _options.MaxRootRotations; i++)
+        // 5.3.8 (persist): the newest verified root is written once when the walk ends, also when it ends with an
+        // error; a crash before that leaves an older trusted root, from which the same chain is simply walked again.
+        byte[]? newest = null;
+        try
         {
-            long next = trusted.Root.Version + 1;
-            var uri = MetadataUri(RootRole, next);
-            byte[] data;
-            try
+            for (int i = 0; i < _options.MaxRootRotations; i++)
             {
-                data = await FetchAsync(uri, _options.RootMaxLength, cancellationToken).ConfigureAwait(false);
+                long next = trusted.Root.Version + 1;
+                var uri = MetadataUri(RootRole, next);
+                byte[] data;
+                try
+                {
+                    data = await FetchAsync(uri, _options.RootMaxLength, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DownloadHttpException ex) when (ex.StatusCode is 403 or 404)
+                {
+                    UpdaterLog.RootChainEnd(_logger, trusted.Root.Version, uri, ex.StatusCode);
+                    break;
+                }
+
+                trusted.UpdateRoot(data);
+                newest = data;
             }
-            catch (DownloadHttpException ex) when (ex.StatusCode is 403 or 404)
+        }
+        finally
+        {
+            if (newest is not null)
             {
-                UpdaterLog.RootChainEnd(_logger, trusted.Root.Version, uri, ex.StatusCode);
-                break;
+                _store.Write(RootRole, newest);
+                UpdaterLog.RootUpdated(_logger, trusted.Root.Version);
             }
-
-            trusted.UpdateRoot(data);
-
-            // 5.3.8: persist the new trusted root.
-            _store.Write(RootRole, data);
-            UpdaterLog.RootUpdated(_logger, trusted.Root.Version);
         }
     }
 

@@ -8,6 +8,7 @@ namespace Tuf.Cli.Tests;
 /// <c>tuf conformance</c> driven exactly as the tuf-conformance suite drives it (options in any order, then
 /// init/refresh/download), in-process against a loopback server; the suite's important cases emulated.
 /// </summary>
+[Collection(ConsoleCollection.Name)]
 public sealed class ConformanceCommandTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);

@@ -311,6 +311,20 @@ public sealed class UpdaterTests : UpdaterTestBase
     }
 
     [Fact]
+    public async Task Refresh_BrokenRootInTheMiddleOfTheChain_PersistsTheLastGoodRoot()
+    {
+        Sim.BumpRoot();
+        Sim.BumpRoot();
+        Sim.Root.Version++;
+        Sim.SignedRoots.Add(RepositorySimulator.Sign(Sim.Root, [Sim.NewKey()]));
+
+        using var updater = NewUpdater();
+        await Assert.ThrowsAsync<UnsignedMetadataException>(() => updater.RefreshAsync(CancellationToken.None));
+
+        Assert.Equal(Sim.SignedRoots[2], LocalBytes("root"));
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => NewUpdater(new UpdaterOptions { MaxDelegations = 0 }));

@@ -44,8 +44,27 @@ public sealed class HttpFetcher : IFetcher, IDisposable
         var stream = (GuardedStream)await OpenAsync(uri, maxLength, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            long declared = stream.DeclaredLength ?? 0;
-            using var buffer = new MemoryStream(declared is > 0 and <= int.MaxValue ? (int)declared : 0);
+            // With a declared length (already checked against the cap) read straight into an array of that size:
+            // no growing buffer and no final copy, which matters for multi-megabyte targets metadata.
+            if (stream.DeclaredLength is { } declared and <= int.MaxValue)
+            {
+                var data = new byte[declared];
+                int filled = 0;
+                while (filled < data.Length)
+                {
+                    int read = await stream.ReadAsync(data.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        throw new DownloadException($"{ErrorText.Untrusted(uri.ToString())}: connection closed after {filled} of {declared} bytes");
+                    }
+
+                    filled += read;
+                }
+
+                return data;
+            }
+
+            using var buffer = new MemoryStream();
             await stream.CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
             return buffer.ToArray();
         }
