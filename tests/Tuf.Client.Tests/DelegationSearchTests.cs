@@ -219,6 +219,52 @@ public sealed class DelegationSearchTests : UpdaterTestBase
         Assert.DoesNotContain(Sim.MetadataRequests, r => r.Role == "A");
     }
 
+    [Fact]
+    public async Task Search_DelegatedRoleExpiredWhenFirstSeen_NotTrustedNorStored()
+    {
+        Build(new Edge("targets", "delegated", Paths: ["delegatedpath/*"]));
+        Sim.Delegated["delegated"].Expires = Now.AddDays(-1);
+        Sim.AddTarget("delegated", [1], "delegatedpath/target");
+        Sim.UpdateSnapshot();
+        using var updater = NewUpdater();
+
+        await Assert.ThrowsAsync<ExpiredMetadataException>(() => updater.DownloadVerifiedAsync("delegatedpath/target", CancellationToken.None));
+
+        Assert.Null(LocalBytes("delegated"));
+        Assert.Empty(Directory.GetFileSystemEntries(TargetDir));
+    }
+
+    [Fact]
+    public async Task Search_LocalDelegatedRoleExpired_UsesNewerOneOrFails()
+    {
+        Sim.Root.Expires = Sim.Timestamp.Expires = Sim.Snapshot.Expires = Sim.Targets.Expires = Now.AddDays(60);
+        Sim.BumpRoot();
+        Build(new Edge("targets", "delegated", Paths: ["delegatedpath/*"]));
+        Sim.Delegated["delegated"].Expires = Now.AddDays(7);
+        Sim.AddTarget("delegated", "first"u8.ToArray(), "delegatedpath/first");
+        Sim.AddTarget("delegated", "second"u8.ToArray(), "delegatedpath/second");
+        Sim.UpdateSnapshot();
+        using (var first = NewUpdater())
+        {
+            await first.DownloadVerifiedAsync("delegatedpath/first", CancellationToken.None);
+        }
+
+        Clock.Advance(TimeSpan.FromDays(18));
+        using (var stale = NewUpdater())
+        {
+            await Assert.ThrowsAsync<ExpiredMetadataException>(() => stale.DownloadVerifiedAsync("delegatedpath/second", CancellationToken.None));
+        }
+
+        Sim.Delegated["delegated"].Expires = Now.AddDays(21);
+        Sim.Delegated["delegated"].Version++;
+        Sim.UpdateSnapshot();
+        using var fresh = NewUpdater();
+        var second = await fresh.DownloadVerifiedAsync("delegatedpath/second", CancellationToken.None);
+
+        Assert.Equal("second"u8.ToArray(), File.ReadAllBytes(second.LocalPath));
+        Assert.Equal(2, LocalVersion("delegated"));
+    }
+
     private static string RepositorySimulatorHash(string path) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(path)));
 }
