@@ -325,6 +325,20 @@ public sealed class UpdaterTests : UpdaterTestBase
     }
 
     [Fact]
+    public async Task Refresh_LeftoverTempFileFromCrash_IgnoredAndStateIntact()
+    {
+        await RefreshAsync();
+        File.WriteAllBytes(Path.Combine(MetadataDir, ".tmp-0123456789abcdef"), [1, 2]); // a write torn by a crash
+        File.WriteAllBytes(Path.Combine(MetadataDir, "snapshot.json"), [(byte)'{']);    // a corrupted cache entry
+        Sim.MetadataRequests.Clear();
+
+        await RefreshAsync();
+
+        Assert.Equal(Sim.SignedBytesOf("snapshot"), LocalBytes("snapshot"));
+        Assert.Contains(("snapshot", 1L), Sim.MetadataRequests.Select(r => (r.Role, r.Version ?? 0)));
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => NewUpdater(new UpdaterOptions { MaxDelegations = 0 }));
