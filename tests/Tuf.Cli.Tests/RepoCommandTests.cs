@@ -31,6 +31,34 @@ public sealed class RepoCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Walkthrough_ServedOverHttp_TufDownloadVerifiesTargets()
+    {
+        // The README walkthrough end to end: keys, repository, delegation, hash bins, commit, then `tuf download`
+        // from a loopback static server with the published 1.root.json as the trusted root.
+        _cli.InitAndCommit();
+        _cli.GenerateKeys("team", "bins");
+        _cli.RunOk("repo", "delegate", _cli.Repo, "team", "--key", "team", "--paths", "apps/*", "--terminating", "--keystore", _cli.Keys);
+        _cli.RunOk("repo", "delegate-bins", _cli.Repo, "--bins", "8", "--key", "bins", "--from", "team", "--keystore", _cli.Keys);
+        _cli.RunOk("repo", "add", _cli.Repo, _cli.Source("app.tar", "application bytes"), "--as", "apps/app.tar", "--role", "team");
+        _cli.RunOk("repo", "add", _cli.Repo, _cli.Source("readme.txt", "top level"), "--as", "docs/readme.txt");
+        _cli.RunOk("repo", "commit", _cli.Repo, "--key", "targets", "team", "bins", "snapshot", "timestamp", "--keystore", _cli.Keys);
+
+        await using var server = Tuf.Testing.RepositorySimulatorServer.ForDirectory(_cli.Repo);
+        string client = Path.Combine(_cli.Root, "client");
+        _cli.RunOk("download", "--root", Path.Combine(_cli.Repo, "metadata", "1.root.json"),
+            "--metadata-url", server.MetadataUrl.ToString(), "--targets-url", server.TargetsUrl.ToString(),
+            "--metadata-dir", Path.Combine(client, "metadata"), "--target-dir", Path.Combine(client, "targets"),
+            "apps/app.tar", "docs/readme.txt");
+        var files = Directory.GetFiles(Path.Combine(client, "targets"), "*", SearchOption.AllDirectories).Select(File.ReadAllText).Order().ToList();
+        Assert.Equal(["application bytes", "top level"], files);
+
+        // A target nobody published is refused.
+        Assert.Equal(1, _cli.Run("download", "--root", Path.Combine(_cli.Repo, "metadata", "1.root.json"),
+            "--metadata-url", server.MetadataUrl.ToString(), "--targets-url", server.TargetsUrl.ToString(),
+            "--metadata-dir", Path.Combine(client, "metadata"), "--target-dir", Path.Combine(client, "targets"), "apps/missing.tar"));
+    }
+
+    [Fact]
     public void ThresholdSigning_TwoKeyStores_CommitOnlyWhenThresholdMet()
     {
         string storeA = Path.Combine(_cli.Root, "alice-keys");
