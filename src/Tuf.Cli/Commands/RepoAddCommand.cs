@@ -9,6 +9,7 @@ namespace Tuf.Cli.Commands;
 internal static class RepoAddCommand
 {
     private const int ProgressThreshold = 2000;
+    private const long ProgressBytes = 256L * 1024 * 1024;
 
     public static Command Create()
     {
@@ -37,12 +38,13 @@ internal static class RepoAddCommand
             }
 
             IReadOnlyList<TargetFile> added;
-            if (sources.Count >= ProgressThreshold && !Console.IsErrorRedirected)
+            bool big = sources.Count >= ProgressThreshold || sources.Sum(s => File.Exists(s.FilePath) ? new FileInfo(s.FilePath).Length : 0) >= ProgressBytes;
+            if (big && !Console.IsErrorRedirected)
             {
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
                 added = await console.Progress().StartAsync(async ctx =>
                 {
-                    var task = ctx.AddTask("hashing", maxValue: sources.Count);
+                    var task = ctx.AddTask($"hashing {sources.Count} file(s)", maxValue: sources.Count);
                     var progress = new Progress<int>(n => task.Value = n);
                     return await editor.AddTargetsAsync(sources, parse.GetValue(role), customJson, progress, cancellationToken).ConfigureAwait(false);
                 }).ConfigureAwait(false);
