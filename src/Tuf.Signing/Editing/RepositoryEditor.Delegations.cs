@@ -4,6 +4,9 @@ namespace Tuf.Signing;
 
 public sealed partial class RepositoryEditor
 {
+    /// <summary>Snapshot lists every bin (≈180 bytes each); 8192 bins keep it well under clients' default 2 MB cap.</summary>
+    private const int MaxBins = 8192;
+
     /// <summary>
     /// Delegates target paths (shell-style patterns) or SHA-256 hash prefixes of target paths from
     /// <paramref name="from"/> to a new role, and stages that role empty.
@@ -88,7 +91,7 @@ public sealed partial class RepositoryEditor
     /// bins sharing one key set, and stages every bin empty. Targets added to <paramref name="from"/> afterwards go
     /// to their bin.
     /// </summary>
-    /// <param name="bins">The number of bins: a power of two from 2 to 65536.</param>
+    /// <param name="bins">The number of bins: a power of two from 2 to 8192 (more would push snapshot.json past the 2 MB clients accept).</param>
     /// <param name="keys">The bins' keys.</param>
     /// <param name="threshold">How many of them must sign.</param>
     /// <param name="from">The delegating role.</param>
@@ -97,9 +100,9 @@ public sealed partial class RepositoryEditor
     public void DelegateBins(int bins, IReadOnlyList<Key> keys, int threshold = 1, string from = "targets", string namePrefix = "bins")
     {
         ArgumentNullException.ThrowIfNull(keys);
-        if (bins < 2 || bins > 65536 || !BitOperations.IsPow2(bins))
+        if (bins < 2 || bins > MaxBins || !BitOperations.IsPow2(bins))
         {
-            throw new SigningException($"--bins must be a power of two from 2 to 65536, not {bins}");
+            throw new SigningException($"--bins must be a power of two from 2 to {MaxBins}, not {bins}");
         }
 
         Names.CheckDelegatedRoleName(namePrefix);
