@@ -12,9 +12,9 @@ internal sealed partial class RolloutOptions
 
     public Option<string> Target { get; } = new("--target") { Description = "The TUF target path to roll out", Required = true };
 
-    public Option<Uri> MetadataUrl { get; } = new("--metadata-url") { Description = "The repository's metadata base URL", Required = true };
+    public Option<string> MetadataUrl { get; } = new("--metadata-url") { Description = "The repository's metadata base URL", Required = true };
 
-    public Option<Uri> TargetsUrl { get; } = new("--targets-url") { Description = "The repository's targets base URL", Required = true };
+    public Option<string> TargetsUrl { get; } = new("--targets-url") { Description = "The repository's targets base URL", Required = true };
 
     public Option<DirectoryInfo> MetadataDir { get; } = new("--metadata-dir") { Description = "Directory of trusted metadata (created if missing)", Required = true };
 
@@ -48,11 +48,10 @@ internal sealed partial class RolloutOptions
 
     public RepositorySource Repository(ParseResult parse)
     {
-        var metadataUrl = parse.GetValue(MetadataUrl)!;
-        var targetsUrl = parse.GetValue(TargetsUrl)!;
-        if (!metadataUrl.IsAbsoluteUri || !targetsUrl.IsAbsoluteUri)
+        if (!Uri.TryCreate(parse.GetValue(MetadataUrl), UriKind.Absolute, out var metadataUrl) || metadataUrl.Scheme is not ("http" or "https")
+            || !Uri.TryCreate(parse.GetValue(TargetsUrl), UriKind.Absolute, out var targetsUrl) || targetsUrl.Scheme is not ("http" or "https"))
         {
-            throw new UsageException("--metadata-url and --targets-url must be absolute URLs");
+            throw new UsageException("--metadata-url and --targets-url must be absolute http(s) URLs");
         }
 
         return new RepositorySource(metadataUrl.AbsoluteUri, targetsUrl.AbsoluteUri, parse.GetValue(MetadataDir)!.FullName, parse.GetValue(Root)?.FullName);

@@ -33,6 +33,9 @@ internal interface IInstanceProvider
     /// <summary>Whether the process in <paramref name="slot"/> runs and passes its health check.</summary>
     Task<bool> IsHealthyAsync(string instance, int slot, CancellationToken cancellationToken = default);
 
+    /// <summary>Where to look for a slot's process (for error messages): its id and log, as far as known.</summary>
+    string DescribeSlot(string instance, int slot);
+
     /// <summary>Slots that have a live process.</summary>
     IReadOnlyList<int> RunningSlots(string instance);
 }

@@ -32,9 +32,22 @@ internal sealed class RollingUpdater
     /// <exception cref="RolloutException">A rollout of this group is running or unfinished.</exception>
     public async Task<RolloutJournal> StartAsync(VerifiedArtifact verified, RolloutSettings settings, RepositorySource? source, CancellationToken cancellationToken = default)
     {
+        using var gate = Lock();
+        var journal = PlanLocked(verified, settings, source);
+        return await RunAsync(journal, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Plans and journals a rollout without running it (<see cref="ResumeAsync"/> runs it).</summary>
+    public RolloutJournal Plan(VerifiedArtifact verified, RolloutSettings settings, RepositorySource? source)
+    {
+        using var gate = Lock();
+        return PlanLocked(verified, settings, source);
+    }
+
+    private RolloutJournal PlanLocked(VerifiedArtifact verified, RolloutSettings settings, RepositorySource? source)
+    {
         settings.Validate();
         CheckOrderSupported(settings);
-        using var gate = Lock();
         if (RolloutJournal.Load(_stateDirectory) is { State.IsTerminal: false } running)
         {
             throw new RolloutException($"a rollout of {running.TargetPath} is unfinished ({running.State.Phase}); use resume or rollback");
@@ -46,7 +59,7 @@ internal sealed class RollingUpdater
             source, settings, state, _time.GetUtcNow());
         journal.Save(_stateDirectory);
         Report(journal.State, null, $"planned {verified.TargetPath} ({verified.Sha256[..12]}) on {state.Instances.Length} of {_provider.Instances.Count} instances");
-        return await RunAsync(journal, cancellationToken).ConfigureAwait(false);
+        return journal;
     }
 
     /// <summary>Continues the journal's rollout: after a crash where it stopped; after a pause, retrying the failed instances.</summary>
@@ -226,7 +239,7 @@ internal sealed class RollingUpdater
 
             if (!_provider.RunningSlots(name).Contains(slot))
             {
-                return "the process exited before it became healthy";
+                return $"the process exited before it became healthy (see {_provider.DescribeSlot(name, slot)})";
             }
 
             if (_time.GetElapsedTime(started) >= strategy.HealthTimeout)

@@ -276,6 +276,11 @@ internal sealed class RolloutTestKit : IDisposable
 
         try
         {
+            if (Environment.GetEnvironmentVariable("TUF_KEEP_TEST_DIRS") == "1")
+            {
+                return;
+            }
+
             Directory.Delete(Root, recursive: true);
         }
         catch (IOException)

@@ -96,7 +96,7 @@ internal sealed class LocalInstanceProvider : IInstanceProvider
             env["PORT"] = port;
         }
 
-        var handle = ProcessGroup.Start(Substitute(inst, inst.Start, slot), inst.Directory, Path.Combine(runDir, $"slot-{slot}.log"), env);
+        var handle = ProcessGroup.Start(Substitute(inst, inst.Start, slot), inst.Directory, Path.Combine(runDir, $"slot-{slot}.log"), PidPath(inst, slot), live, env);
         AtomicFile.Write(PidPath(inst, slot), System.Text.Encoding.ASCII.GetBytes(
             string.Create(CultureInfo.InvariantCulture, $"{handle.Pgid} {handle.StartTime} {live}\n")));
         return slot;
@@ -141,6 +141,15 @@ internal sealed class LocalInstanceProvider : IInstanceProvider
         {
             return false; // request timeout
         }
+    }
+
+    public string DescribeSlot(string instance, int slot)
+    {
+        var inst = Get(instance);
+        var log = Path.Combine(inst.Directory, "run", $"slot-{slot}.log");
+        return ReadPid(inst, slot) is { } rec
+            ? string.Create(CultureInfo.InvariantCulture, $"process group {rec.Handle.Pgid} ({ProcessGroup.Describe(rec.Handle)}), log {log}")
+            : $"no process recorded, log {log}";
     }
 
     public IReadOnlyList<int> RunningSlots(string instance)

@@ -29,6 +29,17 @@ internal static class Posix
         return Kill(-pgid, signal) == 0 || Marshal.GetLastPInvokeError() != Esrch;
     }
 
+    /// <summary>Sends <paramref name="signal"/> to one process; false when it no longer exists.</summary>
+    public static bool SignalProcess(int pid, int signal)
+    {
+        if (pid <= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pid), "refusing to signal a system process");
+        }
+
+        return Kill(pid, signal) == 0 || Marshal.GetLastPInvokeError() != Esrch;
+    }
+
     /// <summary>Whether any process of group <paramref name="pgid"/> exists (zombies included).</summary>
     public static bool GroupExists(int pgid) => pgid > 1 && (Kill(-pgid, 0) == 0 || Marshal.GetLastPInvokeError() != Esrch);
 

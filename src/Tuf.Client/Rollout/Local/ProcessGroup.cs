@@ -19,8 +19,12 @@ internal static class ProcessGroup
     /// <summary>A started group: its id (the leader's PID) and the leader's start time in clock ticks since boot.</summary>
     internal readonly record struct Handle(int Pgid, long StartTime);
 
-    /// <summary>Starts <c>sh -c command</c> in a new session, stdin from /dev/null, output appended to <paramref name="logPath"/>.</summary>
-    public static Handle Start(string command, string workingDirectory, string logPath, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts <c>sh -c command</c> in a new session, stdin from /dev/null, output appended to <paramref name="logPath"/>.
+    /// The child records itself in <paramref name="pidFile"/> ("pgid 0 tag") before it runs the command, so a process
+    /// started by an updater killed right after the fork is still found and stopped by the next one.
+    /// </summary>
+    public static Handle Start(string command, string workingDirectory, string logPath, string pidFile, string tag, IReadOnlyDictionary<string, string> environment)
     {
         var psi = new ProcessStartInfo(File.Exists(SetsidPath) ? SetsidPath : "setsid")
         {
@@ -29,8 +33,13 @@ internal static class ProcessGroup
         };
         psi.ArgumentList.Add("/bin/sh");
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("exec </dev/null >>\"$TUF_ROLLOUT_LOG\" 2>&1\n" + command);
+        psi.ArgumentList.Add(
+            "exec </dev/null >>\"$TUF_ROLLOUT_LOG\" 2>&1\n" +
+            "echo \"$$ 0 $TUF_ROLLOUT_TAG\" >\"$TUF_ROLLOUT_PIDFILE.$$\" && mv -f \"$TUF_ROLLOUT_PIDFILE.$$\" \"$TUF_ROLLOUT_PIDFILE\"\n" +
+            command);
         psi.Environment["TUF_ROLLOUT_LOG"] = logPath;
+        psi.Environment["TUF_ROLLOUT_PIDFILE"] = pidFile;
+        psi.Environment["TUF_ROLLOUT_TAG"] = tag;
         foreach (var (key, value) in environment)
         {
             psi.Environment[key] = value;
@@ -53,7 +62,11 @@ internal static class ProcessGroup
         return new Handle(pid, start);
     }
 
-    /// <summary>Whether the group still has a process that is not a zombie (and is ours: the leader's start time matches).</summary>
+    /// <summary>
+    /// Whether the leader, or failing that another member of the group, is a live (non-zombie) process that is ours
+    /// (the leader's start time matches). The leader is checked first: right after the start, <c>setsid</c> may not
+    /// have created the group yet.
+    /// </summary>
     public static bool IsAlive(Handle handle)
     {
         if (handle.Pgid <= 1)
@@ -61,9 +74,18 @@ internal static class ProcessGroup
             return false;
         }
 
-        if (ReadStat(handle.Pgid) is { } leader && leader.StartTime != handle.StartTime)
+        if (ReadStat(handle.Pgid) is { } leader)
         {
-            return false; // the PID belongs to someone else now
+            // Start time 0: recorded by the child itself (its parent died before recording more); trust the id alone.
+            if (handle.StartTime != 0 && leader.StartTime != handle.StartTime)
+            {
+                return false; // the PID belongs to someone else now
+            }
+
+            if (leader.State is not ('Z' or 'X'))
+            {
+                return true;
+            }
         }
 
         if (!Posix.GroupExists(handle.Pgid))
@@ -74,7 +96,7 @@ internal static class ProcessGroup
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && ReadStat(pid) is { } stat && stat.Pgrp == handle.Pgid && stat.State != 'Z' && stat.State != 'X')
+                && ReadStat(pid) is { } stat && stat.Pgrp == handle.Pgid && stat.State is not ('Z' or 'X'))
             {
                 return true;
             }
@@ -82,6 +104,21 @@ internal static class ProcessGroup
 
         return false;
     }
+
+    private static void Signal(Handle handle, int signal)
+    {
+        // The group, and the leader itself in case setsid has not made it a group leader yet.
+        Posix.SignalGroup(handle.Pgid, signal);
+        if (ReadStat(handle.Pgid) is { } leader && (handle.StartTime == 0 || leader.StartTime == handle.StartTime))
+        {
+            Posix.SignalProcess(handle.Pgid, signal);
+        }
+    }
+
+    /// <summary>The leader's state as /proc shows it (for error messages).</summary>
+    public static string Describe(Handle handle) => ReadStat(handle.Pgid) is { } s
+        ? string.Create(CultureInfo.InvariantCulture, $"leader state {s.State}, started {s.StartTime}, recorded {handle.StartTime}")
+        : "leader gone";
 
     /// <summary>SIGTERM to the group, wait up to <paramref name="grace"/>, then SIGKILL and wait for it to go.</summary>
     public static async Task StopAsync(Handle handle, TimeSpan grace, CancellationToken cancellationToken)
@@ -91,13 +128,13 @@ internal static class ProcessGroup
             return;
         }
 
-        Posix.SignalGroup(handle.Pgid, Posix.SigTerm);
+        Signal(handle, Posix.SigTerm);
         if (await WaitGoneAsync(handle, grace, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
-        Posix.SignalGroup(handle.Pgid, Posix.SigKill);
+        Signal(handle, Posix.SigKill);
         if (!await WaitGoneAsync(handle, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false))
         {
             throw new IOException($"process group {handle.Pgid} did not exit after SIGKILL");
