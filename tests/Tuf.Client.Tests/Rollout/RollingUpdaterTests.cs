@@ -168,4 +168,20 @@ public class RollingUpdaterTests(ITestOutputHelper output)
         Assert.Contains("resume or rollback", ex.Message);
         Assert.Equal(RolloutPhase.Completed, (await kit.Updater().ResumeAsync()).State.Phase);
     }
+
+    [Fact]
+    public async Task StartAsync_WhileAnotherUpdaterRuns_RefusesWithoutTouchingAnything()
+    {
+        using var kit = new RolloutTestKit(1);
+        kit.Source.Publish(Target, RolloutTestKit.Release("v1"));
+        var artifact = await kit.Source.ResolveAsync(Target);
+        var slow = Settings(RolloutTestKit.Fast() with { Monitor = TimeSpan.FromSeconds(2) });
+        var monitoring = new TaskCompletionSource();
+        var first = kit.Updater(p => { if (p.Message.StartsWith("healthy", StringComparison.Ordinal)) { monitoring.TrySetResult(); } }).StartAsync(artifact, slow, null);
+        await monitoring.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var ex = await Assert.ThrowsAsync<RolloutException>(() => kit.Updater().ResumeAsync());
+        Assert.Contains("another rollout process", ex.Message);
+        Assert.Equal(RolloutPhase.Completed, (await first).State.Phase);
+    }
 }
