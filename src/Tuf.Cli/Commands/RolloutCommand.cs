@@ -34,7 +34,7 @@ internal static class RolloutCommand
         var command = new Command("start", "Resolve and verify the target through TUF, then roll it out") { o.Group };
         o.AddRepository(command);
         o.AddStrategy(command);
-        command.SetAction((parse, ct) => Guard(async () =>
+        command.SetAction((parse, ct) => GuardAsync(async () =>
         {
             var settings = o.Settings(parse);
             var repository = o.Repository(parse);
@@ -54,7 +54,7 @@ internal static class RolloutCommand
     {
         var o = new RolloutOptions();
         var command = new Command("resume", "Continue an interrupted or paused rollout from its journal") { o.Group };
-        command.SetAction((parse, ct) => Guard(async () =>
+        command.SetAction((parse, ct) => GuardAsync(async () =>
         {
             var group = LoadGroup(parse, o);
             var journal = await RolloutDisplay.RunAsync(p => Updater(group, p).ResumeAsync(ct)).ConfigureAwait(false);
@@ -67,7 +67,7 @@ internal static class RolloutCommand
     {
         var o = new RolloutOptions();
         var command = new Command("rollback", "Return every instance the last rollout touched to its previous version") { o.Group };
-        command.SetAction((parse, ct) => Guard(async () =>
+        command.SetAction((parse, ct) => GuardAsync(async () =>
         {
             var group = LoadGroup(parse, o);
             var journal = await RolloutDisplay.RunAsync(p => Updater(group, p).RollbackAsync(ct)).ConfigureAwait(false);
@@ -80,7 +80,7 @@ internal static class RolloutCommand
     {
         var o = new RolloutOptions();
         var command = new Command("status", "Show the last rollout and every instance's release, processes and health") { o.Group };
-        command.SetAction((parse, ct) => Guard(async () =>
+        command.SetAction((parse, ct) => GuardAsync(async () =>
         {
             var group = LoadGroup(parse, o);
             var provider = new LocalInstanceProvider(group);
@@ -121,7 +121,7 @@ internal static class RolloutCommand
     {
         var o = new RolloutOptions();
         var command = new Command("stop", "Stop every instance process of the group (SIGTERM, then SIGKILL after the grace period)") { o.Group };
-        command.SetAction((parse, ct) => Guard(async () =>
+        command.SetAction((parse, ct) => GuardAsync(async () =>
         {
             var group = LoadGroup(parse, o);
             var provider = new LocalInstanceProvider(group);
@@ -143,7 +143,7 @@ internal static class RolloutCommand
         var command = new Command("watch", "Keep the group converged on the newest verified version; restart dead instances, repair tampered ones") { o.Group, interval };
         o.AddRepository(command);
         o.AddStrategy(command);
-        command.SetAction((parse, ct) => Guard(async () =>
+        command.SetAction((parse, ct) => GuardAsync(async () =>
         {
             var settings = o.Settings(parse);
             var repository = o.Repository(parse);
@@ -213,7 +213,7 @@ internal static class RolloutCommand
         return ExitCodes.Failure;
     }
 
-    private static async Task<int> Guard(Func<Task<int>> action)
+    private static async Task<int> GuardAsync(Func<Task<int>> action)
     {
         try
         {
