@@ -50,6 +50,11 @@ public class RolloutDecisionTests
             var step = RolloutDecision.Decide(state, s.Settings, now);
             if (step is Finished f)
             {
+                if (updateRuns.Values.Any(v => v > 1))
+                {
+                    violations.Add("an instance was updated twice");
+                }
+
                 state = state with { Phase = f.Phase };
                 return (state, violations);
             }
@@ -135,11 +140,6 @@ public class RolloutDecisionTests
         }
 
         violations.Add("did not finish within 500 steps");
-        if (updateRuns.Values.Any(v => v > 1))
-        {
-            violations.Add("an instance was updated twice");
-        }
-
         return (state, violations);
     }
 
