@@ -8,7 +8,6 @@ namespace Tuf.Client.Rollout;
 internal interface IVerifiedArtifactSource
 {
     /// <summary>Refreshes metadata and returns the newest verified bytes of <paramref name="targetPath"/>.</summary>
-    /// <exception cref="TufException">The repository could not be trusted or the download failed.</exception>
-    /// <exception cref="FileNotFoundException">The trusted metadata has no such target.</exception>
+    /// <exception cref="TufException">The repository could not be trusted, lists no such target, or the download failed.</exception>
     Task<VerifiedArtifact> ResolveAsync(string targetPath, CancellationToken cancellationToken = default);
 }
