@@ -14,7 +14,7 @@ internal static class RolloutCommand
 {
     /// <summary>Builds the TUF-backed artifact source (replaceable in tests).</summary>
     internal static Func<RepositorySource, string, IVerifiedArtifactSource> SourceFactory { get; set; } =
-        (_, _) => throw new RolloutException("the TUF client is not in this build yet");
+        (source, downloadDirectory) => new UpdaterArtifactSource(source, downloadDirectory);
 
     public static Command Create()
     {
