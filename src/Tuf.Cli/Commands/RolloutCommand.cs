@@ -205,7 +205,12 @@ internal static class RolloutCommand
         var summary = RollingUpdater.Describe(state);
         if (ok)
         {
-            Console.Out.WriteLine(summary);
+            // Plain output already ended with this line (the updater's last progress event).
+            if (RolloutDisplay.Interactive)
+            {
+                Console.Out.WriteLine(summary);
+            }
+
             return ExitCodes.Ok;
         }
 
