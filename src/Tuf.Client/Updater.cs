@@ -9,6 +9,8 @@ namespace Tuf.Client;
 /// finds targets through delegations and downloads them verified. All trust decisions are made by an internal
 /// state machine; this class does the fetching and the local persistence around it.
 /// </summary>
+/// <remarks>An instance is not thread-safe; use one per update cycle (or serialize calls). Two processes must not
+/// share a metadata directory at the same time: each write is atomic, but interleaved refreshes are not.</remarks>
 /// <example>
 /// <code>
 /// using var updater = new Updater("/var/lib/app/tuf", new Uri("https://example.com/metadata/"),
