@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Tuf;
 
 /// <summary>How <see cref="MetadataWriter"/> lays out a whole metadata file.</summary>
@@ -11,22 +13,71 @@ public enum MetadataFileFormat
 }
 
 /// <summary>Serializes the metadata model. The signed part is always canonical JSON; unknown fields are written back unchanged.</summary>
+/// <remarks>
+/// <c>expires</c> is written in the spec form <c>YYYY-MM-DDTHH:MM:SSZ</c> (UTC, whole seconds), except that metadata
+/// parsed from an RFC 3339 variant keeps its original text while <see cref="Signed.Expires"/> is unchanged.
+/// </remarks>
 public static class MetadataWriter
 {
     /// <summary>The canonical JSON bytes of <paramref name="signed"/>: what a signature covers.</summary>
     /// <param name="signed">The payload.</param>
     /// <returns>Canonical bytes.</returns>
-    public static byte[] ToCanonicalBytes(Signed signed) => throw new NotImplementedException();
+    /// <exception cref="ArgumentException">The model is inconsistent (a null member, a lone surrogate, an unrecognized field named like a known one).</exception>
+    /// <exception cref="DeserializationException">An unrecognized field holds a float or a lone surrogate.</exception>
+    public static byte[] ToCanonicalBytes(Signed signed)
+    {
+        ArgumentNullException.ThrowIfNull(signed);
+        using var output = new PooledBufferWriter(EstimateSize(signed));
+        new CanonicalModelWriter(output).WriteSigned(signed);
+        return output.ToArray();
+    }
 
     /// <summary>The bytes of a whole metadata file: <c>{"signatures":[...],"signed":{...}}</c>, plus any unrecognized top-level fields.</summary>
     /// <param name="signed">The payload.</param>
     /// <param name="signatures">The signatures in order.</param>
     /// <param name="format">Layout of the file.</param>
     /// <returns>The file bytes.</returns>
-    public static byte[] ToFileBytes(Signed signed, IEnumerable<Signature> signatures, MetadataFileFormat format = MetadataFileFormat.Canonical) => throw new NotImplementedException();
+    /// <exception cref="ArgumentException">The model is inconsistent.</exception>
+    /// <exception cref="DeserializationException">An unrecognized field holds a float or a lone surrogate.</exception>
+    public static byte[] ToFileBytes(Signed signed, IEnumerable<Signature> signatures, MetadataFileFormat format = MetadataFileFormat.Canonical)
+    {
+        ArgumentNullException.ThrowIfNull(signed);
+        ArgumentNullException.ThrowIfNull(signatures);
+        using var output = new PooledBufferWriter(EstimateSize(signed));
+        new CanonicalModelWriter(output).WriteEnvelope(signed, signatures);
+        if (format == MetadataFileFormat.Canonical)
+        {
+            return output.ToArray();
+        }
+
+        if (format != MetadataFileFormat.Indented)
+        {
+            throw new ArgumentOutOfRangeException(nameof(format));
+        }
+
+        // Re-read our own canonical output and lay it out as python-tuf does; keys are already in Python's order.
+        using var document = JsonDocument.Parse(output.WrittenSpan.ToArray(), StrictJson.Options(CanonicalJsonWriter.MaxDepth));
+        using var indented = new PooledBufferWriter(output.WrittenCount * 2);
+        PythonJsonWriter.Write(document.RootElement, indented);
+        return indented.ToArray();
+    }
 
     /// <summary>The canonical JSON bytes of a key object (<c>keytype</c>, <c>scheme</c>, <c>keyval</c>, unknown fields).</summary>
     /// <param name="key">The key.</param>
     /// <returns>Canonical bytes.</returns>
-    public static byte[] ToCanonicalBytes(Key key) => throw new NotImplementedException();
+    /// <exception cref="ArgumentException">The key is inconsistent (a null member, a lone surrogate).</exception>
+    public static byte[] ToCanonicalBytes(Key key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        using var output = new PooledBufferWriter(512);
+        new CanonicalModelWriter(output).WriteKey(key);
+        return output.ToArray();
+    }
+
+    private static int EstimateSize(Signed signed) => signed switch
+    {
+        Targets t => 4096 + Math.Min(t.TargetFiles.Count, 1 << 20) * 256,
+        Snapshot s => 1024 + Math.Min(s.Meta.Count, 1 << 20) * 128,
+        _ => 4096,
+    };
 }

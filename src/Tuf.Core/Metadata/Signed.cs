@@ -23,6 +23,13 @@ public abstract class Signed
     /// <summary>When the metadata expires (an instant; compared in UTC).</summary>
     public DateTimeOffset Expires { get; set; }
 
+    /// <summary>
+    /// The <c>expires</c> text as received and the instant it denotes. The writer keeps this text while
+    /// <see cref="Expires"/> still denotes the same instant, so that files in RFC 3339 variants (fractional seconds,
+    /// numeric offsets) re-serialize to the bytes their signatures cover.
+    /// </summary>
+    internal (string Text, DateTimeOffset Value)? ReceivedExpires { get; set; }
+
     /// <summary>Fields of the <c>signed</c> object that this library does not model, in the order received.</summary>
     public IDictionary<string, JsonElement> UnrecognizedFields { get; set; } = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
 

@@ -11,4 +11,10 @@ public sealed class Timestamp : Signed
 
     /// <summary>The entry <c>meta["snapshot.json"]</c>.</summary>
     public MetaFile SnapshotMeta { get; set; } = new();
+
+    /// <summary>
+    /// Entries of <c>meta</c> other than <c>snapshot.json</c>, kept so that they are written back unchanged
+    /// (the specification lists only <c>snapshot.json</c>; clients ignore the rest).
+    /// </summary>
+    internal IDictionary<string, MetaFile> OtherMeta { get; set; } = new Dictionary<string, MetaFile>(StringComparer.Ordinal);
 }

@@ -1,0 +1,121 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Tuf;
+
+/// <summary>
+/// Writes JSON the way python-tuf's <c>JSONSerializer(compact=False)</c> does:
+/// <c>json.dumps(d, indent=1, separators=(",", ": "), sort_keys=True)</c> with <c>ensure_ascii</c>, no trailing newline.
+/// The input is canonical JSON, so keys already are in code-point order (Python's string order).
+/// </summary>
+internal static class PythonJsonWriter
+{
+    public static void Write(JsonElement element, PooledBufferWriter output) => WriteValue(element, output, 0);
+
+    private static void WriteValue(JsonElement element, PooledBufferWriter output, int level)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                if (element.GetPropertyCount() == 0)
+                {
+                    output.Write("{}"u8);
+                    return;
+                }
+
+                output.Write((byte)'{');
+                bool first = true;
+                foreach (var p in element.EnumerateObject())
+                {
+                    if (!first)
+                    {
+                        output.Write((byte)',');
+                    }
+
+                    first = false;
+                    NewLine(output, level + 1);
+                    WriteString(p.Name, output);
+                    output.Write(": "u8);
+                    WriteValue(p.Value, output, level + 1);
+                }
+
+                NewLine(output, level);
+                output.Write((byte)'}');
+                return;
+            case JsonValueKind.Array:
+                if (element.GetArrayLength() == 0)
+                {
+                    output.Write("[]"u8);
+                    return;
+                }
+
+                output.Write((byte)'[');
+                bool firstItem = true;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (!firstItem)
+                    {
+                        output.Write((byte)',');
+                    }
+
+                    firstItem = false;
+                    NewLine(output, level + 1);
+                    WriteValue(item, output, level + 1);
+                }
+
+                NewLine(output, level);
+                output.Write((byte)']');
+                return;
+            case JsonValueKind.String:
+                WriteString(element.GetString()!, output);
+                return;
+            default:
+                // Integers, true, false, null: canonical JSON already wrote them the way Python does.
+                output.Write(JsonMarshal.GetRawUtf8Value(element));
+                return;
+        }
+    }
+
+    private static void NewLine(PooledBufferWriter output, int level)
+    {
+        output.Write((byte)'\n');
+        output.GetSpan(level)[..level].Fill((byte)' ');
+        output.Advance(level);
+    }
+
+    /// <summary>Python's <c>encode_basestring_ascii</c>: printable ASCII raw, the short escapes, everything else <c>\uXXXX</c>.</summary>
+    private static void WriteString(string value, PooledBufferWriter output)
+    {
+        output.Write((byte)'"');
+        Span<byte> escape = stackalloc byte[6];
+        foreach (char c in value)
+        {
+            switch (c)
+            {
+                case '"': output.Write("\\\""u8); break;
+                case '\\': output.Write("\\\\"u8); break;
+                case '\n': output.Write("\\n"u8); break;
+                case '\r': output.Write("\\r"u8); break;
+                case '\t': output.Write("\\t"u8); break;
+                case '\b': output.Write("\\b"u8); break;
+                case '\f': output.Write("\\f"u8); break;
+                default:
+                    if (c >= ' ' && c <= '~')
+                    {
+                        output.Write((byte)c);
+                    }
+                    else
+                    {
+                        // UTF-16 code units are exactly what Python writes for astral characters (a surrogate pair).
+                        Encoding.ASCII.GetBytes("\\u" + ((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture), escape);
+                        output.Write(escape);
+                    }
+
+                    break;
+            }
+        }
+
+        output.Write((byte)'"');
+    }
+}
