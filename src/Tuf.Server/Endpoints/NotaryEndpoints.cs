@@ -130,6 +130,6 @@ internal static class NotaryEndpoints
     {
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["X-Tuf-Key-Id"] = key.ComputeKeyId();
-        return TypedResults.Bytes(MetadataWriter.ToCanonicalBytes(key), "application/json");
+        return TypedResults.Bytes(ServerKeyService.ToJson(key), "application/json");
     }
 }

@@ -56,7 +56,7 @@ internal sealed class PublishRequestReader
                 throw new ApiException(StatusCodes.Status413PayloadTooLarge, ErrorCodes.BodyTooLarge, $"A publish may hold at most {_options.MaxParts} parts.");
             }
 
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
             {
                 throw ApiException.BadRequest(ErrorCodes.MalformedMultipart, "Every part needs Content-Disposition: form-data with a name and a filename.");
             }

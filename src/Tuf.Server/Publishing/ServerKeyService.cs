@@ -48,7 +48,7 @@ internal sealed class ServerKeyService : IDisposable
         {
             var sealedKey = _encryption.Seal(pkcs8, gun, role, key.KeyId);
             await _store.AddServerKeyAsync(
-                new ServerKeyRecord(gun, role, key.KeyId, MetadataWriter.ToCanonicalBytes(key.PublicKey), sealedKey, _time.GetUtcNow()),
+                new ServerKeyRecord(gun, role, key.KeyId, ToJson(key.PublicKey), sealedKey, _time.GetUtcNow()),
                 cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -103,6 +103,28 @@ internal sealed class ServerKeyService : IDisposable
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A public key as ordinary JSON (<c>{"keytype","scheme","keyval":{"public"}}</c>). Not canonical JSON: that
+    /// leaves the PEM's newlines unescaped, which JSON parsers reject.
+    /// </summary>
+    public static byte[] ToJson(Key key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("keytype", key.KeyType);
+            writer.WriteString("scheme", key.Scheme);
+            writer.WriteStartObject("keyval");
+            writer.WriteString("public", key.Public);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
     }
 
     /// <summary>Reads a stored public key object.</summary>
