@@ -49,6 +49,10 @@ internal sealed class ServerOptions
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan ResignWindow { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>Whether this replica runs the background re-sign service (every replica may; the work is done once).</summary>
+    /// <value>Default true.</value>
+    public bool ResignEnabled { get; set; } = true;
+
     /// <summary>How often the background service looks for metadata to re-sign.</summary>
     /// <value>Default 1 minute.</value>
     [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]

@@ -67,6 +67,11 @@ internal sealed partial class TimestampResigner : BackgroundService
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.ResignEnabled)
+        {
+            return;
+        }
+
         using var timer = new PeriodicTimer(_options.ResignInterval, _time);
         do
         {
