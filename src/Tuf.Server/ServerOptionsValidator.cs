@@ -5,17 +5,17 @@ namespace Tuf.Server;
 /// <summary>Checks what data annotations cannot: the key-encryption key and expiry/window relations.</summary>
 internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
 {
-    private readonly IOptions<StorageOptions> _storage;
+    private readonly IConfiguration _configuration;
 
-    /// <summary>Creates the validator.</summary>
-    public ServerOptionsValidator(IOptions<StorageOptions> storage) => _storage = storage;
+    /// <summary>Creates the validator (reads the storage section unvalidated, so each section reports its own errors).</summary>
+    public ServerOptionsValidator(IConfiguration configuration) => _configuration = configuration;
 
     /// <inheritdoc/>
     public ValidateOptionsResult Validate(string? name, ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (KeyEncryptionKeySource.Validate(options, _storage.Value) is { } kek)
+        if (KeyEncryptionKeySource.Validate(options, _configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()) is { } kek)
         {
             failures.Add(kek);
         }

@@ -33,7 +33,9 @@ internal static partial class ServerSetup
                 "Every Auth:Tokens entry needs Hash (SHA-256 hex of the token) and Scopes (e.g. 'push:example.com/*').")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((k, o) => k.Limits.MaxRequestBodySize = o.Value.MaxRequestBodyBytes);
+        // Read unvalidated here: Kestrel is built with the app, before start-up validation can report errors cleanly.
+        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((k, config) =>
+            k.Limits.MaxRequestBodySize = config.GetSection(ServerOptions.Section).Get<ServerOptions>()?.MaxRequestBodyBytes ?? new ServerOptions().MaxRequestBodyBytes);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ServerMetrics>();
@@ -74,15 +76,27 @@ internal static partial class ServerSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tuf.Server");
-        try
+        var failures = new List<string>();
+        foreach (var validate in new Action[]
         {
-            _ = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+            () => _ = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value,
+            () => _ = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value,
+            () => _ = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value,
+        })
+        {
+            try
+            {
+                validate();
+            }
+            catch (OptionsValidationException e)
+            {
+                failures.AddRange(e.Failures);
+            }
         }
-        catch (OptionsValidationException e)
+
+        if (failures.Count > 0)
         {
-            await Console.Error.WriteLineAsync("tuf-server: invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", e.Failures)).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("tuf-server: invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", failures)).ConfigureAwait(false);
             return 2;
         }
 
