@@ -26,7 +26,10 @@ internal static class SignatureSchemes
     /// <summary>The names of the registered schemes.</summary>
     public static IReadOnlyCollection<string> Names => s_schemes.Keys.ToArray();
 
-    /// <summary>Adds or replaces a scheme (the registry is pluggable; built-in schemes register themselves).</summary>
+    /// <summary>
+    /// Adds or replaces a scheme (the registry is pluggable; built-in schemes register themselves). Register before
+    /// verifying: <see cref="Key"/> instances that already verified keep the verifier they parsed.
+    /// </summary>
     public static void Register(ISignatureScheme scheme)
     {
         ArgumentNullException.ThrowIfNull(scheme);

@@ -6,6 +6,9 @@ internal static class ThresholdVerifier
     // Signatures larger than this (RSA-16384 is 2048 bytes) are invalid for every scheme we know.
     private const int MaxSignatureBytes = 4096;
 
+    // Ed25519 (64), ECDSA (<= 104) and RSA up to 4096 bits decode on the stack.
+    private const int StackSignatureBytes = 512;
+
     /// <summary>
     /// The number of distinct authorized keys with a valid signature over <paramref name="signedBytes"/>.
     /// A key ID listed twice counts once; the same public key under two key IDs counts once; signatures by
@@ -39,7 +42,8 @@ internal static class ThresholdVerifier
         HashSet<string>? countedKeyIds = null;
         HashSet<string>? countedIdentities = null;
         int count = 0;
-        byte[]? buffer = null;
+        Span<byte> stackBuffer = stackalloc byte[StackSignatureBytes];
+        byte[]? heapBuffer = null;
         foreach (var signature in signatures)
         {
             if (signature?.KeyId is null || signature.Sig is null)
@@ -62,8 +66,9 @@ internal static class ThresholdVerifier
                 continue;
             }
 
-            buffer ??= new byte[MaxSignatureBytes];
-            var sigBytes = buffer.AsSpan(0, sigLength);
+            var sigBytes = sigLength <= StackSignatureBytes
+                ? stackBuffer[..sigLength]
+                : (heapBuffer ??= new byte[MaxSignatureBytes]).AsSpan(0, sigLength);
             if (!Hex.TryDecode(sigHex, sigBytes))
             {
                 continue;

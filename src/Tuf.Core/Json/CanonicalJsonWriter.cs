@@ -207,7 +207,17 @@ internal sealed class CanonicalJsonWriter
         _output.Write((byte)'}');
     }
 
-    private string Segment(int index) => "[\"" + DisplayName(_members[index].Name) + "\"]";
+    private string Segment(int index)
+    {
+        var name = _members[index].Name;
+        bool simple = name.Length > 0 && !char.IsAsciiDigit((char)name[0]);
+        foreach (byte b in name)
+        {
+            simple &= char.IsAsciiLetterOrDigit((char)b) || b == (byte)'_' || b == (byte)'-';
+        }
+
+        return simple ? "." + Encoding.ASCII.GetString(name) : "[\"" + DisplayName(name) + "\"]";
+    }
 
     private static string DisplayName(ReadOnlySpan<byte> utf8) => ErrorText.Untrusted(Encoding.UTF8.GetString(utf8));
 

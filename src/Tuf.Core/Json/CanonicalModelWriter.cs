@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace Tuf;
 
 /// <summary>
-/// Writes the metadata model as canonical JSON directly (no intermediate tree): known fields and
-/// <c>UnrecognizedFields</c> are merged in code-point order, maps are written in key order.
+/// Writes the metadata model directly (no intermediate tree): known fields and <c>UnrecognizedFields</c> are merged
+/// in code-point order, maps are written in key order. Canonical JSON, or with <c>pretty</c> the python-tuf file
+/// layout (<c>json.dumps(indent=1, separators=(",", ": "), sort_keys=True)</c>, ASCII-only strings).
 /// </summary>
 internal sealed class CanonicalModelWriter
 {
@@ -24,10 +25,13 @@ internal sealed class CanonicalModelWriter
     private static readonly Fields SignatureFields = new("keyid", "sig");
 
     private readonly PooledBufferWriter _output;
+    private readonly bool _pretty;
+    private int _level;
 
-    public CanonicalModelWriter(PooledBufferWriter output)
+    public CanonicalModelWriter(PooledBufferWriter output, bool pretty = false)
     {
         _output = output;
+        _pretty = pretty;
     }
 
     private delegate void MemberWriter<TState>(CanonicalModelWriter writer, TState state, int field);
@@ -99,20 +103,12 @@ internal sealed class CanonicalModelWriter
         {
             if (f == 0)
             {
-                w._output.Write((byte)'[');
-                for (int i = 0; i < s.list.Count; i++)
+                w.WriteArray(s.list, static (w2, sig) =>
                 {
-                    if (i > 0)
-                    {
-                        w._output.Write((byte)',');
-                    }
-
-                    var sig = s.list[i] ?? throw new ArgumentException("A signature is null.");
-                    w.WriteObject(SignatureFields, AllOf(SignatureFields), null, sig, static (w2, g, f2) =>
-                        w2.WriteString(f2 == 0 ? g.KeyId : g.Sig, "keyid/sig"));
-                }
-
-                w._output.Write((byte)']');
+                    ArgumentNullException.ThrowIfNull(sig);
+                    w2.WriteObject(SignatureFields, AllOf(SignatureFields), null, sig, static (w3, g, f3) =>
+                        w3.WriteString(f3 == 0 ? g.KeyId : g.Sig, "keyid/sig"));
+                });
             }
             else
             {
@@ -185,7 +181,7 @@ internal sealed class CanonicalModelWriter
     private void WriteTargetFile(TargetFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
-        WriteObject(TargetFileFields, AllOf(TargetFileFields), file.UnrecognizedFields, file, static (w, t, f) =>
+        WriteObject(TargetFileFields, AllOf(TargetFileFields), file.HasUnrecognizedFields ? file.UnrecognizedFields : null, file, static (w, t, f) =>
         {
             if (f == 0)
             {
@@ -211,20 +207,7 @@ internal sealed class CanonicalModelWriter
             switch (f)
             {
                 case 0: w.WriteMap(d.Keys, static (w2, k) => w2.WriteKey(k)); break;
-                case 1:
-                    w._output.Write((byte)'[');
-                    for (int i = 0; i < d.Roles!.Count; i++)
-                    {
-                        if (i > 0)
-                        {
-                            w._output.Write((byte)',');
-                        }
-
-                        w.WriteDelegatedRole(d.Roles[i]);
-                    }
-
-                    w._output.Write((byte)']');
-                    break;
+                case 1: w.WriteArray(d.Roles!, static (w2, r) => w2.WriteDelegatedRole(r)); break;
                 default: w.WriteSuccinctRoles(d.SuccinctRoles!); break;
             }
         });
@@ -277,18 +260,38 @@ internal sealed class CanonicalModelWriter
             throw new ArgumentException(what + " is null.");
         }
 
-        _output.Write((byte)'[');
+        Open((byte)'[');
         for (int i = 0; i < list.Count; i++)
         {
-            if (i > 0)
-            {
-                _output.Write((byte)',');
-            }
-
+            Item(i == 0);
             WriteString(list[i], what);
         }
 
-        _output.Write((byte)']');
+        Close((byte)']', list.Count == 0);
+    }
+
+    private void WriteArray<T>(IReadOnlyList<T> list, Action<CanonicalModelWriter, T> writeItem)
+    {
+        Open((byte)'[');
+        for (int i = 0; i < list.Count; i++)
+        {
+            Item(i == 0);
+            writeItem(this, list[i]);
+        }
+
+        Close((byte)']', list.Count == 0);
+    }
+
+    private void WriteArray<T>(IList<T> list, Action<CanonicalModelWriter, T> writeItem)
+    {
+        Open((byte)'[');
+        for (int i = 0; i < list.Count; i++)
+        {
+            Item(i == 0);
+            writeItem(this, list[i]);
+        }
+
+        Close((byte)']', list.Count == 0);
     }
 
     private void WriteString(string value, string what)
@@ -298,7 +301,68 @@ internal sealed class CanonicalModelWriter
             throw new ArgumentException(what + " is null.");
         }
 
-        JsonText.WriteCanonicalString(value, _output);
+        if (_pretty)
+        {
+            PythonJsonWriter.WriteString(value, _output);
+        }
+        else
+        {
+            JsonText.WriteCanonicalString(value, _output);
+        }
+    }
+
+    private void WriteName(string name)
+    {
+        WriteString(name, "name");
+        _output.Write(_pretty ? ": "u8 : ":"u8);
+    }
+
+    private void WriteUnknown(JsonElement value, string name)
+    {
+        // Validated as canonical JSON either way (no floats, no lone surrogates), then laid out.
+        if (!_pretty)
+        {
+            CanonicalJson.WriteCore(value, _output, validateUtf8: true, "metadata writer", ErrorText.Untrusted(name));
+            return;
+        }
+
+        using (var scratch = new PooledBufferWriter(256))
+        {
+            CanonicalJson.WriteCore(value, scratch, validateUtf8: true, "metadata writer", ErrorText.Untrusted(name));
+        }
+
+        PythonJsonWriter.WriteValue(value, _output, _level);
+    }
+
+    private void Open(byte bracket)
+    {
+        _output.Write(bracket);
+        _level++;
+    }
+
+    /// <summary>Before a member or item: the separator and, when pretty, a new line and indentation.</summary>
+    private void Item(bool first)
+    {
+        if (!first)
+        {
+            _output.Write((byte)',');
+        }
+
+        if (_pretty)
+        {
+            PythonJsonWriter.NewLine(_output, _level);
+        }
+    }
+
+    private void Close(byte bracket, bool empty)
+    {
+        _level--;
+        if (_pretty && !empty)
+        {
+            PythonJsonWriter.NewLine(_output, _level);
+        }
+
+        _output.Write(bracket);
     }
 
     private void WriteBool(bool value) => _output.Write(value ? "true"u8 : "false"u8);
@@ -318,7 +382,7 @@ internal sealed class CanonicalModelWriter
             throw new ArgumentException("A map is null.");
         }
 
-        _output.Write((byte)'{');
+        Open((byte)'{');
         bool sorted = true;
         string? previous = null;
         foreach (var key in map.Keys)
@@ -332,40 +396,24 @@ internal sealed class CanonicalModelWriter
             previous = key;
         }
 
-        if (sorted)
+        bool first = true;
+        IEnumerable<KeyValuePair<string, TValue>> entries = map;
+        if (!sorted)
         {
-            bool first = true;
-            foreach (var kv in map)
-            {
-                if (!first)
-                {
-                    _output.Write((byte)',');
-                }
-
-                first = false;
-                WriteString(kv.Key, "key");
-                _output.Write((byte)':');
-                writeValue(this, kv.Value);
-            }
-        }
-        else
-        {
-            var entries = map.ToArray();
-            Array.Sort(entries, static (a, b) => JsonText.CompareCodePoints(a.Key, b.Key));
-            for (int i = 0; i < entries.Length; i++)
-            {
-                if (i > 0)
-                {
-                    _output.Write((byte)',');
-                }
-
-                WriteString(entries[i].Key, "key");
-                _output.Write((byte)':');
-                writeValue(this, entries[i].Value);
-            }
+            var array = map.ToArray();
+            Array.Sort(array, static (a, b) => JsonText.CompareCodePoints(a.Key, b.Key));
+            entries = array;
         }
 
-        _output.Write((byte)'}');
+        foreach (var kv in entries)
+        {
+            Item(first);
+            first = false;
+            WriteName(kv.Key);
+            writeValue(this, kv.Value);
+        }
+
+        Close((byte)'}', first);
     }
 
     /// <summary>
@@ -374,26 +422,14 @@ internal sealed class CanonicalModelWriter
     /// </summary>
     private void WriteObject<TState>(Fields fields, uint present, IDictionary<string, JsonElement>? unknown, TState state, MemberWriter<TState> writeKnown)
     {
-        _output.Write((byte)'{');
+        Open((byte)'{');
         bool first = true;
-        if (unknown is null || unknown.Count == 0)
+        string[] extra = unknown is null || unknown.Count == 0 ? [] : unknown.Keys.ToArray();
+        if (extra.Length > 1)
         {
-            for (int i = 0; i < fields.Names.Length; i++)
-            {
-                if ((present & (1u << i)) != 0)
-                {
-                    WriteSeparator(ref first);
-                    _output.Write(fields.Prefixes[i]);
-                    writeKnown(this, state, i);
-                }
-            }
-
-            _output.Write((byte)'}');
-            return;
+            Array.Sort(extra, JsonText.CodePointComparer);
         }
 
-        var extra = unknown.Keys.ToArray();
-        Array.Sort(extra, JsonText.CodePointComparer);
         int k = 0;
         int u = 0;
         while (true)
@@ -416,33 +452,31 @@ internal sealed class CanonicalModelWriter
                 throw new ArgumentException("UnrecognizedFields holds the known field \"" + ErrorText.Untrusted(extra[u]) + "\".");
             }
 
-            WriteSeparator(ref first);
+            Item(first);
+            first = false;
             if (order < 0)
             {
-                _output.Write(fields.Prefixes[k]);
+                if (_pretty)
+                {
+                    WriteName(fields.Names[k]);
+                }
+                else
+                {
+                    _output.Write(fields.Prefixes[k]);
+                }
+
                 writeKnown(this, state, k);
                 k++;
             }
             else
             {
-                WriteString(extra[u], "field name");
-                _output.Write((byte)':');
-                CanonicalJson.WriteCore(unknown[extra[u]], _output, validateUtf8: true, "metadata writer", ErrorText.Untrusted(extra[u]));
+                WriteName(extra[u]);
+                WriteUnknown(unknown![extra[u]], extra[u]);
                 u++;
             }
         }
 
-        _output.Write((byte)'}');
-    }
-
-    private void WriteSeparator(ref bool first)
-    {
-        if (!first)
-        {
-            _output.Write((byte)',');
-        }
-
-        first = false;
+        Close((byte)'}', first);
     }
 
     private static uint AllOf(Fields fields) => (1u << fields.Names.Length) - 1;

@@ -96,7 +96,7 @@ public static class MetadataParser
                 // Not covered by signatures, but floats and lone surrogates are refused anywhere.
                 using (var scratch = new PooledBufferWriter(256))
                 {
-                    CanonicalJson.WriteCore(p.Value, scratch, validateUtf8: false, source, ErrorText.Untrusted(p.Name));
+                    CanonicalJson.WriteCore(p.Value, scratch, validateUtf8: false, source, ErrorText.Untrusted(MetadataReader.NameOf(p)));
                 }
 
                 MetadataReader.AddUnrecognized(unknown, p);
@@ -115,14 +115,6 @@ public static class MetadataParser
 
         string type = CheckType<T>(signed, source);
 
-        // The signatures cover the canonical form of `signed` exactly as received, unknown fields included.
-        byte[] signedBytes;
-        using (var output = new PooledBufferWriter(data.Length + 64))
-        {
-            CanonicalJson.WriteCore(signed, output, validateUtf8: false, source, "signed");
-            signedBytes = output.ToArray();
-        }
-
         Signed model;
         try
         {
@@ -131,6 +123,17 @@ public static class MetadataParser
         catch (JsonPathException ex)
         {
             throw ex.ToDeserializationException(source, "signed");
+        }
+
+        // The signatures cover the canonical form of `signed` exactly as received, unknown fields included.
+        // Canonical output is never longer than the text it came from (whitespace goes, escapes only shrink),
+        // so one uninitialized array of the raw size holds it and becomes SignedBytes without a copy.
+        ReadOnlyMemory<byte> signedBytes;
+        int rawLength = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(signed).Length;
+        using (var output = new PooledBufferWriter(GC.AllocateUninitializedArray<byte>(rawLength)))
+        {
+            CanonicalJson.WriteCore(signed, output, validateUtf8: false, source, "signed");
+            signedBytes = output.Detach();
         }
 
         var signatureList = ReadSignatures(signatures, source);

@@ -133,14 +133,14 @@ internal static partial class MetadataReader
     }
 
     /// <summary>A <c>hashes</c> object: algorithm name to hex digest, both strings.</summary>
-    public static Dictionary<string, string> ReadHashes(JsonElement value, string field, bool allowEmpty)
+    public static IDictionary<string, string> ReadHashes(JsonElement value, string field, bool allowEmpty)
     {
         RequireObject(value, field);
-        var hashes = new Dictionary<string, string>(2, StringComparer.Ordinal);
+        var hashes = new CompactDictionary<string>(2);
         foreach (var p in value.EnumerateObject())
         {
             // The common names are interned: a big targets file lists them 100,000s of times.
-            string name = p.NameEquals("sha256"u8) ? "sha256" : p.NameEquals("sha512"u8) ? "sha512" : p.Name;
+            string name = p.NameEquals("sha256"u8) ? "sha256" : p.NameEquals("sha512"u8) ? "sha512" : NameOf(p);
             if (p.Value.ValueKind != JsonValueKind.String)
             {
                 var ex = new JsonPathException("must be a string, not " + Describe(p.Value));
@@ -162,7 +162,20 @@ internal static partial class MetadataReader
 
     /// <summary>Keeps an unknown field: the clone outlives the parsed document.</summary>
     public static void AddUnrecognized(IDictionary<string, JsonElement> bag, JsonProperty property) =>
-        bag[property.Name] = property.Value.Clone();
+        bag[NameOf(property)] = property.Value.Clone();
+
+    /// <summary>The property name; a name holding a lone surrogate escape is an error, not an exception of another type.</summary>
+    public static string NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new JsonPathException("a property name is not valid Unicode (lone surrogate)");
+        }
+    }
 
     public static string Describe(JsonElement value) => value.ValueKind switch
     {
@@ -185,7 +198,7 @@ internal static partial class MetadataReader
         {
             foreach (var p in value.EnumerateObject())
             {
-                key = p.Name;
+                key = NameOf(p);
                 if (!map.TryAdd(key, read(key, p.Value)))
                 {
                     throw new JsonPathException("listed more than once");

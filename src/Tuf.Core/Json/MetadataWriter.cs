@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Tuf;
 
 /// <summary>How <see cref="MetadataWriter"/> lays out a whole metadata file.</summary>
@@ -43,23 +41,15 @@ public static class MetadataWriter
     {
         ArgumentNullException.ThrowIfNull(signed);
         ArgumentNullException.ThrowIfNull(signatures);
-        using var output = new PooledBufferWriter(EstimateSize(signed));
-        new CanonicalModelWriter(output).WriteEnvelope(signed, signatures);
-        if (format == MetadataFileFormat.Canonical)
-        {
-            return output.ToArray();
-        }
-
-        if (format != MetadataFileFormat.Indented)
+        if (format is not (MetadataFileFormat.Canonical or MetadataFileFormat.Indented))
         {
             throw new ArgumentOutOfRangeException(nameof(format));
         }
 
-        // Re-read our own canonical output and lay it out as python-tuf does; keys are already in Python's order.
-        using var document = JsonDocument.Parse(output.WrittenSpan.ToArray(), StrictJson.Options(CanonicalJsonWriter.MaxDepth));
-        using var indented = new PooledBufferWriter(output.WrittenCount * 2);
-        PythonJsonWriter.Write(document.RootElement, indented);
-        return indented.ToArray();
+        bool indented = format == MetadataFileFormat.Indented;
+        using var output = new PooledBufferWriter(EstimateSize(signed) * (indented ? 2 : 1));
+        new CanonicalModelWriter(output, pretty: indented).WriteEnvelope(signed, signatures);
+        return output.ToArray();
     }
 
     /// <summary>The canonical JSON bytes of a key object (<c>keytype</c>, <c>scheme</c>, <c>keyval</c>, unknown fields).</summary>

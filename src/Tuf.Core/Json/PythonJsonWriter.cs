@@ -7,13 +7,11 @@ namespace Tuf;
 /// <summary>
 /// Writes JSON the way python-tuf's <c>JSONSerializer(compact=False)</c> does:
 /// <c>json.dumps(d, indent=1, separators=(",", ": "), sort_keys=True)</c> with <c>ensure_ascii</c>, no trailing newline.
-/// The input is canonical JSON, so keys already are in code-point order (Python's string order).
+/// Object members are written in code-point order (Python's string order).
 /// </summary>
 internal static class PythonJsonWriter
 {
-    public static void Write(JsonElement element, PooledBufferWriter output) => WriteValue(element, output, 0);
-
-    private static void WriteValue(JsonElement element, PooledBufferWriter output, int level)
+    public static void WriteValue(JsonElement element, PooledBufferWriter output, int level)
     {
         switch (element.ValueKind)
         {
@@ -26,7 +24,9 @@ internal static class PythonJsonWriter
 
                 output.Write((byte)'{');
                 bool first = true;
-                foreach (var p in element.EnumerateObject())
+                var members = element.EnumerateObject().ToArray();
+                Array.Sort(members, static (a, b) => JsonText.CompareCodePoints(a.Name, b.Name));
+                foreach (var p in members)
                 {
                     if (!first)
                     {
@@ -77,7 +77,7 @@ internal static class PythonJsonWriter
         }
     }
 
-    private static void NewLine(PooledBufferWriter output, int level)
+    public static void NewLine(PooledBufferWriter output, int level)
     {
         output.Write((byte)'\n');
         output.GetSpan(level)[..level].Fill((byte)' ');
@@ -85,7 +85,7 @@ internal static class PythonJsonWriter
     }
 
     /// <summary>Python's <c>encode_basestring_ascii</c>: printable ASCII raw, the short escapes, everything else <c>\uXXXX</c>.</summary>
-    private static void WriteString(string value, PooledBufferWriter output)
+    public static void WriteString(string value, PooledBufferWriter output)
     {
         output.Write((byte)'"');
         Span<byte> escape = stackalloc byte[6];

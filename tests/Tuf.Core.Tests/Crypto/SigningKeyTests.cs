@@ -48,6 +48,23 @@ public class SigningKeyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void KeyId_Ed25519_IsSha256OfTheCanonicalPublicKey()
+    {
+        using var key = SigningKey.GenerateEd25519FromSeed(new byte[32]);
+        var canonical = "{\"keytype\":\"ed25519\",\"keyval\":{\"public\":\"" + key.PublicKey.Public + "\"},\"scheme\":\"ed25519\"}";
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical))), key.KeyId);
+    }
+
+    [Theory]
+    [MemberData(nameof(KeyVerifyTests.KeyKinds), MemberType = typeof(KeyVerifyTests))]
+    public void KeyId_EachKind_EqualsThePublicKeysComputedId(string kind)
+    {
+        using var key = TestKeys.Get(kind);
+        Assert.Equal(key.PublicKey.ComputeKeyId(), key.KeyId);
+        Assert.Matches("^[0-9a-f]{64}$", key.KeyId);
+    }
+
+    [Fact]
     public void Sign_Ecdsa_ProducesDerSignature()
     {
         using var key = SigningKey.GenerateEcdsaP256();

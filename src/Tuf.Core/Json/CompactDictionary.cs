@@ -1,0 +1,136 @@
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+
+namespace Tuf;
+
+/// <summary>
+/// A small insertion-ordered string-keyed dictionary over one array with linear (ordinal) lookup. Used for
+/// per-target <c>hashes</c>, which usually hold one or two entries: a hash-table dictionary per target is
+/// most of the parser's garbage for a big targets file.
+/// </summary>
+internal sealed class CompactDictionary<TValue> : IDictionary<string, TValue>, IReadOnlyDictionary<string, TValue>
+{
+    private KeyValuePair<string, TValue>[] _entries;
+    private int _count;
+
+    public CompactDictionary(int capacity = 2)
+    {
+        _entries = capacity == 0 ? [] : new KeyValuePair<string, TValue>[capacity];
+    }
+
+    public int Count => _count;
+
+    public bool IsReadOnly => false;
+
+    public ICollection<string> Keys => _entries.Take(_count).Select(static e => e.Key).ToList();
+
+    public ICollection<TValue> Values => _entries.Take(_count).Select(static e => e.Value).ToList();
+
+    IEnumerable<string> IReadOnlyDictionary<string, TValue>.Keys => Keys;
+
+    IEnumerable<TValue> IReadOnlyDictionary<string, TValue>.Values => Values;
+
+    public TValue this[string key]
+    {
+        get => IndexOf(key) is var i and >= 0 ? _entries[i].Value : throw new KeyNotFoundException("Key not found: " + ErrorText.Untrusted(key));
+        set
+        {
+            int i = IndexOf(key);
+            if (i >= 0)
+            {
+                _entries[i] = new(key, value);
+            }
+            else
+            {
+                Append(key, value);
+            }
+        }
+    }
+
+    public void Add(string key, TValue value)
+    {
+        if (IndexOf(key) >= 0)
+        {
+            throw new ArgumentException("An item with the same key has already been added: " + ErrorText.Untrusted(key), nameof(key));
+        }
+
+        Append(key, value);
+    }
+
+    public void Add(KeyValuePair<string, TValue> item) => Add(item.Key, item.Value);
+
+    public void Clear()
+    {
+        Array.Clear(_entries, 0, _count);
+        _count = 0;
+    }
+
+    public bool Contains(KeyValuePair<string, TValue> item) =>
+        IndexOf(item.Key) is var i and >= 0 && EqualityComparer<TValue>.Default.Equals(_entries[i].Value, item.Value);
+
+    public bool ContainsKey(string key) => IndexOf(key) >= 0;
+
+    public void CopyTo(KeyValuePair<string, TValue>[] array, int arrayIndex) => Array.Copy(_entries, 0, array, arrayIndex, _count);
+
+    public bool Remove(string key)
+    {
+        int i = IndexOf(key);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        Array.Copy(_entries, i + 1, _entries, i, _count - i - 1);
+        _entries[--_count] = default;
+        return true;
+    }
+
+    public bool Remove(KeyValuePair<string, TValue> item) => Contains(item) && Remove(item.Key);
+
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out TValue value)
+    {
+        int i = IndexOf(key);
+        if (i >= 0)
+        {
+            value = _entries[i].Value;
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    public IEnumerator<KeyValuePair<string, TValue>> GetEnumerator()
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            yield return _entries[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private int IndexOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        for (int i = 0; i < _count; i++)
+        {
+            if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private void Append(string key, TValue value)
+    {
+        if (_count == _entries.Length)
+        {
+            Array.Resize(ref _entries, Math.Max(4, _entries.Length * 2));
+        }
+
+        _entries[_count++] = new(key, value);
+    }
+}

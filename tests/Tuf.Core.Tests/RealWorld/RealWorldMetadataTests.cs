@@ -1,0 +1,47 @@
+using Tuf.Testing;
+using Xunit.Abstractions;
+
+namespace Tuf.Core.Tests.RealWorld;
+
+public class RealWorldMetadataTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Files() => RealWorldVectors.AsTheoryData();
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Parse_RealWorldFile_AcceptsOrRejectsAsReadmeSays(string file)
+    {
+        if (file.Length == 0)
+        {
+            output.WriteLine(SharedVectors.MissingMessage);
+            return;
+        }
+
+        var bytes = RealWorldVectors.Read(file);
+        if (RealWorldVectors.MustBeRejected(file))
+        {
+            var ex = Assert.Throws<DeserializationException>(() => MetadataParser.Parse<Signed>(bytes, file));
+            output.WriteLine(ex.Message);
+            Assert.StartsWith(file, ex.Message, StringComparison.Ordinal);
+            return;
+        }
+
+        var envelope = MetadataParser.Parse<Signed>(bytes, file);
+        Assert.True(envelope.SignedBytes.Length > 2);
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void ToCanonicalBytes_ParsedRealWorldFile_EqualsSignedBytesAsReceived(string file)
+    {
+        if (file.Length == 0 || RealWorldVectors.MustBeRejected(file))
+        {
+            output.WriteLine(file.Length == 0 ? SharedVectors.MissingMessage : "must be rejected: " + file);
+            return;
+        }
+
+        var envelope = MetadataParser.Parse<Signed>(RealWorldVectors.Read(file), file);
+        var written = MetadataWriter.ToCanonicalBytes(envelope.Signed);
+        Assert.Equal(envelope.SignedBytes.ToArray(), written);
+    }
+}
