@@ -3,15 +3,16 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Tuf.Server.Tests.TestKit;
+using Xunit.Abstractions;
 
 namespace Tuf.Server.Tests.Publishing;
 
-public sealed class PublishHappyPathTests
+public abstract class PublishHappyPathTests(ITestOutputHelper output) : ServerTestBase(output)
 {
     [Fact]
     public async Task Publish_NewCollectionServerManagedSnapshot_ServesVerifiableState()
     {
-        using var host = ServerHost.Start();
+        using var host = StartHost();
         using var c = await TestCollection.CreateAsync(host.Client, "example.com/app");
         c.AddTarget("app.bin", "hello");
 
@@ -29,7 +30,7 @@ public sealed class PublishHappyPathTests
     [Fact]
     public async Task Publish_ClientManagedSnapshot_ServesUploadedSnapshot()
     {
-        using var host = ServerHost.Start();
+        using var host = StartHost();
         using var c = await TestCollection.CreateAsync(host.Client, "example.com/own-snapshot", serverSnapshot: false);
         using var response = await c.PublishInitialAsync(host.Client);
         await ServedState.AssertOkAsync(response);
@@ -49,7 +50,7 @@ public sealed class PublishHappyPathTests
     [Fact]
     public async Task Get_VersionedAndTimestamp_ExactBytesWithETagCacheControlAnd304()
     {
-        using var host = ServerHost.Start();
+        using var host = StartHost();
         using var c = await TestCollection.CreateAsync(host.Client, "example.com/cache");
         var rootBytes = c.SignedRoot();
         using (var r = await TestCollection.PublishAsync(host.Client, c.Gun, [("root", rootBytes), ("targets", c.SignedTargets())]))
@@ -86,7 +87,7 @@ public sealed class PublishHappyPathTests
     [Fact]
     public async Task Publish_DelegatedRole_AcceptedAndListedInSnapshot()
     {
-        using var host = ServerHost.Start();
+        using var host = StartHost();
         using var c = await TestCollection.CreateAsync(host.Client, "example.com/delegating");
         var delegateId = c.DelegateKey.KeyId;
         c.Targets.Delegations = new Delegations
@@ -109,7 +110,7 @@ public sealed class PublishHappyPathTests
     [Fact]
     public async Task Publish_HostedTarget_ServedByHashedAndPlainName()
     {
-        using var host = ServerHost.Start();
+        using var host = StartHost();
         using var c = await TestCollection.CreateAsync(host.Client, "example.com/hosted");
         var data = c.AddTarget("dir/app.bin", "hosted content");
         using var response = await TestCollection.PublishAsync(host.Client, c.Gun, [("root", c.SignedRoot()), ("targets", c.SignedTargets())], [("dir/app.bin", data)]);
@@ -128,7 +129,7 @@ public sealed class PublishHappyPathTests
     [Fact]
     public async Task Publish_RootRotation_NewRootSignedByOldAndNewAccepted()
     {
-        using var host = ServerHost.Start();
+        using var host = StartHost();
         using var c = await TestCollection.CreateAsync(host.Client, "example.com/rotate");
         await ServedState.AssertOkAsync(await c.PublishInitialAsync(host.Client));
         var v1 = c.SignedRoot();
@@ -148,7 +149,7 @@ public sealed class PublishHappyPathTests
     [Fact]
     public async Task KeyEndpoint_GetThenRotate_NewKeyDiffersAndGetReturnsNewest()
     {
-        using var host = ServerHost.Start();
+        using var host = StartHost();
         var first = await TestCollection.GetServerKeyAsync(host.Client, "example.com/keys", "timestamp");
         var again = await TestCollection.GetServerKeyAsync(host.Client, "example.com/keys", "timestamp");
         Assert.Equal(first.ComputeKeyId(), again.ComputeKeyId());
@@ -166,7 +167,7 @@ public sealed class PublishHappyPathTests
     [Fact]
     public async Task Delete_Collection_GoneAndChangefeedRecordsIt()
     {
-        using var host = ServerHost.Start();
+        using var host = StartHost();
         using var c = await TestCollection.CreateAsync(host.Client, "example.com/deleted");
         await ServedState.AssertOkAsync(await c.PublishInitialAsync(host.Client));
 
@@ -182,4 +183,14 @@ public sealed class PublishHappyPathTests
         var categories = doc.RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("Category").GetString()).ToList();
         Assert.Equal(["update", "deletion"], categories);
     }
+}
+
+public sealed class PublishHappyPathTestsOnSqlite(ITestOutputHelper output) : PublishHappyPathTests(output)
+{
+    protected override bool UsePostgres => false;
+}
+
+public sealed class PublishHappyPathTestsOnPostgres(ITestOutputHelper output) : PublishHappyPathTests(output)
+{
+    protected override bool UsePostgres => true;
 }
