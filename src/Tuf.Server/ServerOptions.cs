@@ -49,6 +49,16 @@ internal sealed class ServerOptions
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan ResignWindow { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>How long a replica may serve a cached current file (<c>timestamp.json</c> etc.) without asking the database; 0 disables.</summary>
+    /// <value>Default 1 second. Its own publishes are visible at once; other replicas' within this time.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan CurrentCacheTtl { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Memory for cached versioned (immutable) metadata files; 0 disables.</summary>
+    /// <value>Default 64 MiB.</value>
+    [Range(0, long.MaxValue)]
+    public long MetadataCacheBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Whether this replica runs the background re-sign service (every replica may; the work is done once).</summary>
     /// <value>Default true.</value>
     public bool ResignEnabled { get; set; } = true;

@@ -49,6 +49,7 @@ internal static partial class ServerSetup
         });
         services.AddSingleton(sp => new KeyEncryption(KeyEncryptionKeySource.Resolve(
             sp.GetRequiredService<IOptions<ServerOptions>>().Value, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Tuf.Server.KeyEncryption"))));
+        services.AddSingleton<MetadataCache>();
         services.AddSingleton<ServerKeyService>();
         services.AddSingleton<PublishService>();
         services.AddSingleton<PublishRequestReader>();

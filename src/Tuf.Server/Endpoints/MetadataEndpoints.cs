@@ -20,7 +20,7 @@ internal static class MetadataEndpoints
         return app;
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, ICollectionStore store, TokenAuthenticator auth, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(HttpContext context, ICollectionStore store, MetadataCache cache, TokenAuthenticator auth, CancellationToken cancellationToken)
     {
         var segments = RequestPath.Segments(context);
         int split = Array.FindIndex(segments, s => s is "metadata" or "targets");
@@ -38,16 +38,17 @@ internal static class MetadataEndpoints
                 throw ContentResults.NotFound("No such metadata file.");
             }
 
-            return await ServeMetadataAsync(context, store, gun, segments[^1], allowHashed: false, cancellationToken).ConfigureAwait(false);
+            return await ServeMetadataAsync(context, store, cache, gun, segments[^1], allowHashed: false, cancellationToken).ConfigureAwait(false);
         }
 
         return await ServeTargetAsync(context, store, gun, segments[(split + 1)..], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Serves one metadata file by name.</summary>
-    public static async Task<IResult> ServeMetadataAsync(HttpContext context, ICollectionStore store, string gun, string file, bool allowHashed, CancellationToken cancellationToken)
+    public static async Task<IResult> ServeMetadataAsync(HttpContext context, ICollectionStore store, MetadataCache cache, string gun, string file, bool allowHashed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(cache);
         var name = MetadataFileName.Parse(file, allowHashed);
         if (name is null || !RoleNames.IsValid(name.Role))
         {
@@ -56,7 +57,9 @@ internal static class MetadataEndpoints
 
         var stored = name.Sha256 is not null
             ? await store.GetMetadataByHashAsync(gun, name.Role, name.Sha256, cancellationToken).ConfigureAwait(false)
-            : await store.GetMetadataAsync(gun, name.Role, name.Version, cancellationToken).ConfigureAwait(false);
+            : name.Version is { } version
+                ? await cache.GetVersionAsync(store, gun, name.Role, version, cancellationToken).ConfigureAwait(false)
+                : await cache.GetCurrentAsync(store, gun, name.Role, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
             throw ContentResults.NotFound($"{ErrorText.Untrusted(file)} does not exist in collection '{gun}'.");

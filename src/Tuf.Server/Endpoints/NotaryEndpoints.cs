@@ -35,7 +35,7 @@ internal static class NotaryEndpoints
         return (GunName.Require(string.Join('/', segments[1..trust])), segments[(trust + 1)..]);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, ICollectionStore store, TokenAuthenticator auth, ServerKeyService keys, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(HttpContext context, ICollectionStore store, MetadataCache cache, TokenAuthenticator auth, ServerKeyService keys, CancellationToken cancellationToken)
     {
         var (gun, rest) = Parse(context);
         if (rest is ["tuf", var file] && file.EndsWith(".key", StringComparison.Ordinal))
@@ -50,7 +50,7 @@ internal static class NotaryEndpoints
         if (rest is ["tuf", var metadata])
         {
             await auth.RequireAsync(context, ScopeAction.Pull, gun).ConfigureAwait(false);
-            return await MetadataEndpoints.ServeMetadataAsync(context, store, gun, metadata, allowHashed: true, cancellationToken).ConfigureAwait(false);
+            return await MetadataEndpoints.ServeMetadataAsync(context, store, cache, gun, metadata, allowHashed: true, cancellationToken).ConfigureAwait(false);
         }
 
         if (rest is ["changefeed"])
@@ -101,7 +101,7 @@ internal static class NotaryEndpoints
         throw new ApiException(StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed, "POST is only accepted at /v2/{gun}/_trust/tuf/ and .../{timestamp|snapshot}.key.");
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, ICollectionStore store, TokenAuthenticator auth, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(HttpContext context, ICollectionStore store, MetadataCache cache, TokenAuthenticator auth, CancellationToken cancellationToken)
     {
         var (gun, rest) = Parse(context);
         if (rest is not (["tuf", ""] or ["tuf"]))
@@ -110,7 +110,9 @@ internal static class NotaryEndpoints
         }
 
         await auth.RequireAsync(context, ScopeAction.Admin, gun).ConfigureAwait(false);
-        if (!await store.DeleteCollectionAsync(gun, cancellationToken).ConfigureAwait(false))
+        var existed = await store.DeleteCollectionAsync(gun, cancellationToken).ConfigureAwait(false);
+        cache.InvalidateAll(gun);
+        if (!existed)
         {
             throw ContentResults.NotFound($"Collection '{gun}' does not exist.");
         }

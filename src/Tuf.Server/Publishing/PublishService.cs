@@ -17,11 +17,13 @@ internal sealed partial class PublishService
     private readonly TimeProvider _time;
     private readonly ServerMetrics _metrics;
     private readonly ILogger<PublishService> _logger;
+    private readonly MetadataCache _cache;
 
     /// <summary>Creates the service.</summary>
-    public PublishService(ICollectionStore store, ServerKeyService keys, IOptions<ServerOptions> options, TimeProvider time, ServerMetrics metrics, ILogger<PublishService> logger)
+    public PublishService(ICollectionStore store, MetadataCache cache, ServerKeyService keys, IOptions<ServerOptions> options, TimeProvider time, ServerMetrics metrics, ILogger<PublishService> logger)
     {
         _store = store;
+        _cache = cache;
         _keys = keys;
         _options = options.Value;
         _time = time;
@@ -182,6 +184,11 @@ internal sealed partial class PublishService
         {
             throw new ApiException(StatusCodes.Status409Conflict, ErrorCodes.Conflict, e.Message);
         }
+        finally
+        {
+            // Also on failure: a commit whose acknowledgement was lost may still have landed.
+            _cache.Invalidate(batch.Gun);
+        }
     }
 
     private Func<string, CancellationToken, Task<byte[]?>> LoaderFor(string gun, CollectionState? state)
@@ -193,7 +200,7 @@ internal sealed partial class PublishService
             }
 
             // Load the exact version the state names, so a concurrent publish cannot mix states.
-            return (await _store.GetMetadataAsync(gun, role, rv.Version, ct).ConfigureAwait(false))?.Data;
+            return (await _cache.GetVersionAsync(_store, gun, role, rv.Version, ct).ConfigureAwait(false))?.Data;
         };
 
     private async Task<(long Version, byte[] Data)> BuildSnapshotAsync(string gun, CollectionState? state, Root root, IReadOnlyDictionary<string, long> versions, DateTimeOffset now, CancellationToken cancellationToken)

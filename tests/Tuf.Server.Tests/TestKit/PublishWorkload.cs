@@ -91,8 +91,21 @@ internal static class PublishWorkload
             Assert.Equal(a.TargetsBytes, await response.Content.ReadAsByteArrayAsync());
         }
 
-        using var latest = await client.GetAsync($"{c.Gun}/metadata/targets.json");
-        var final = MetadataParser.Parse<Targets>(await latest.Content.ReadAsByteArrayAsync()).Signed;
+        // Another replica's publish shows in this one's current files within Server:CurrentCacheTtl (1 s).
+        Targets final;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            using var latest = await client.GetAsync($"{c.Gun}/metadata/targets.json");
+            final = MetadataParser.Parse<Targets>(await latest.Content.ReadAsByteArrayAsync()).Signed;
+            if (final.Version == firstVersion + accepted.Count - 1 || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
         Assert.Equal(firstVersion + accepted.Count - 1, final.Version);
 
         // Every writer's every target survived: no publish overwrote another's work.
