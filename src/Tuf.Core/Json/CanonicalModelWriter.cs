@@ -250,8 +250,46 @@ internal sealed class CanonicalModelWriter
         });
     }
 
-    private void WriteHashes(IDictionary<string, string> hashes) =>
+    private void WriteHashes(IDictionary<string, string> hashes)
+    {
+        if (hashes is SlabHashes slab && slab.TryGetRaw(out string name0, out var value0, out string? name1, out var value1)
+            && (!_pretty || (IsPrintableAscii(value0) && IsPrintableAscii(value1))))
+        {
+            // Parsed digests are written from their UTF-8 bytes (no escapes in them, so canonical as they are).
+            if (name1 is not null && JsonText.CompareCodePoints(name0, name1) > 0)
+            {
+                (name0, name1) = (name1, name0);
+                var swap = value0;
+                value0 = value1;
+                value1 = swap;
+            }
+
+            Open((byte)'{');
+            Item(first: true);
+            WriteName(name0);
+            WriteRawString(value0);
+            if (name1 is not null)
+            {
+                Item(first: false);
+                WriteName(name1);
+                WriteRawString(value1);
+            }
+
+            Close((byte)'}', empty: false);
+            return;
+        }
+
         WriteMap(hashes ?? throw new ArgumentException("Hashes are null."), static (w, h) => w.WriteString(h, "hash"));
+    }
+
+    private void WriteRawString(ReadOnlySpan<byte> utf8WithoutEscapes)
+    {
+        _output.Write((byte)'"');
+        _output.Write(utf8WithoutEscapes);
+        _output.Write((byte)'"');
+    }
+
+    private static bool IsPrintableAscii(ReadOnlySpan<byte> utf8) => !utf8.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
 
     private void WriteStringList(IList<string> list, string what)
     {

@@ -126,14 +126,13 @@ public static class MetadataParser
         }
 
         // The signatures cover the canonical form of `signed` exactly as received, unknown fields included.
-        // Canonical output is never longer than the text it came from (whitespace goes, escapes only shrink),
-        // so one uninitialized array of the raw size holds it and becomes SignedBytes without a copy.
         ReadOnlyMemory<byte> signedBytes;
-        int rawLength = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(signed).Length;
-        using (var output = new PooledBufferWriter(GC.AllocateUninitializedArray<byte>(rawLength)))
+        using (var output = new PooledBufferWriter(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(signed).Length))
         {
+            // Canonical output is never longer than the text it came from (whitespace goes, escapes only shrink), so
+            // the pooled buffer never grows; the result is copied out at its exact size.
             CanonicalJson.WriteCore(signed, output, validateUtf8: false, source, "signed");
-            signedBytes = output.Detach();
+            signedBytes = output.ToArray();
         }
 
         var signatureList = ReadSignatures(signatures, source);

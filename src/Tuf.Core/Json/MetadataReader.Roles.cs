@@ -238,7 +238,8 @@ internal static partial class MetadataReader
         }
 
         RequireCommon(sawType, sawSpec, sawVersion, sawExpires);
-        targets.TargetFiles = ReadMap(files, "targets", ReadTargetFile);
+        var slab = new Utf8Slab();
+        targets.TargetFiles = ReadMap(files, "targets", (path, value) => ReadTargetFile(path, value, slab));
         if (delegations.ValueKind != JsonValueKind.Undefined)
         {
             try
@@ -383,7 +384,7 @@ internal static partial class MetadataReader
         return meta;
     }
 
-    private static TargetFile ReadTargetFile(string path, JsonElement value)
+    private static TargetFile ReadTargetFile(string path, JsonElement value, Utf8Slab slab)
     {
         RequireObjectValue(value);
         JsonElement length = default, hashes = default;
@@ -408,7 +409,7 @@ internal static partial class MetadataReader
         {
             Path = path,
             Length = ReadInt64(length, "length", 0),
-            Hashes = ReadHashes(hashes, "hashes", allowEmpty: false),
+            Hashes = hashes.ValueKind == JsonValueKind.Undefined ? throw JsonPathException.Field("hashes", "missing") : ReadTargetHashes(hashes, slab),
         };
         if (unknown is not null)
         {

@@ -160,6 +160,52 @@ internal static partial class MetadataReader
         return hashes;
     }
 
+    /// <summary>
+    /// A target file's <c>hashes</c>: one or two digests without escapes are kept as UTF-8 in <paramref name="slab"/>
+    /// (see <see cref="SlabHashes"/>); anything else is read as an ordinary map.
+    /// </summary>
+    public static IDictionary<string, string> ReadTargetHashes(JsonElement value, Utf8Slab slab)
+    {
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            string? name0 = null, name1 = null;
+            (byte[] Chunk, int Offset) at0 = default, at1 = default;
+            int length0 = 0, length1 = 0, count = 0;
+            foreach (var p in value.EnumerateObject())
+            {
+                if (++count > 2 || p.Value.ValueKind != JsonValueKind.String)
+                {
+                    count = -1;
+                    break;
+                }
+
+                var raw = JsonMarshal.GetRawUtf8Value(p.Value)[1..^1];
+                if (raw.IndexOf((byte)'\\') >= 0)
+                {
+                    count = -1;
+                    break;
+                }
+
+                string name = p.NameEquals("sha256"u8) ? "sha256" : p.NameEquals("sha512"u8) ? "sha512" : NameOf(p);
+                if (count == 1)
+                {
+                    (name0, at0, length0) = (name, slab.Add(raw), raw.Length);
+                }
+                else
+                {
+                    (name1, at1, length1) = (name, slab.Add(raw), raw.Length);
+                }
+            }
+
+            if (count > 0)
+            {
+                return new SlabHashes(name0!, at0, length0, name1, at1, length1);
+            }
+        }
+
+        return ReadHashes(value, "hashes", allowEmpty: false);
+    }
+
     /// <summary>Keeps an unknown field: the clone outlives the parsed document.</summary>
     public static void AddUnrecognized(IDictionary<string, JsonElement> bag, JsonProperty property) =>
         bag[NameOf(property)] = property.Value.Clone();

@@ -10,36 +10,10 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
     private byte[] _buffer;
     private int _written;
-    private bool _pooled;
 
     public PooledBufferWriter(int initialCapacity = 4096)
     {
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
-        _pooled = true;
-    }
-
-    /// <summary>Writes into a caller-owned array first (never returned to the pool); see <see cref="Detach"/>.</summary>
-    public PooledBufferWriter(byte[] initial)
-    {
-        _buffer = initial;
-        _pooled = false;
-    }
-
-    /// <summary>
-    /// The written bytes as memory the caller may keep: the caller-owned array itself when it was big enough
-    /// (no copy), otherwise a copy. The writer is empty afterwards.
-    /// </summary>
-    public ReadOnlyMemory<byte> Detach()
-    {
-        if (_pooled)
-        {
-            return ToArray();
-        }
-
-        var result = _buffer.AsMemory(0, _written);
-        _buffer = [];
-        _written = 0;
-        return result;
     }
 
     public int WrittenCount => _written;
@@ -96,7 +70,7 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         var buffer = _buffer;
         _buffer = [];
         _written = 0;
-        if (_pooled && buffer.Length > 0)
+        if (buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
@@ -130,10 +104,8 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         var next = ArrayPool<byte>.Shared.Rent((int)want);
         _buffer.AsSpan(0, _written).CopyTo(next);
         var old = _buffer;
-        bool oldPooled = _pooled;
         _buffer = next;
-        _pooled = true;
-        if (oldPooled && old.Length > 0)
+        if (old.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(old);
         }
