@@ -28,7 +28,7 @@ internal sealed partial class ErrorHandlingMiddleware
         try
         {
             await _next(context).ConfigureAwait(false);
-            if (context.Response.StatusCode is 404 or 405 && !context.Response.HasStarted && context.Response.ContentLength is null && context.GetEndpoint() is null)
+            if (context.Response.StatusCode is 404 or 405 && !context.Response.HasStarted && context.Response.ContentLength is null && context.Response.ContentType is null)
             {
                 await WriteAsync(context, context.Response.StatusCode,
                     context.Response.StatusCode == 404 ? ErrorCodes.NotFound : ErrorCodes.MethodNotAllowed,
