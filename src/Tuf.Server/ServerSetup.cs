@@ -45,7 +45,7 @@ internal static partial class ServerSetup
             var server = sp.GetRequiredService<IOptions<ServerOptions>>().Value;
             return storage.Provider == "postgres"
                 ? new PostgresCollectionStore(storage.ConnectionString!)
-                : new SqliteCollectionStore(string.IsNullOrEmpty(storage.ConnectionString) ? Path.Combine(server.DataDirectory, "tuf.db") : storage.ConnectionString);
+                : new SqliteCollectionStore(string.IsNullOrEmpty(storage.ConnectionString) ? Path.Combine(server.DataDirectory, "tuf.db") : storage.ConnectionString, storage.SqliteSynchronousFull);
         });
         services.AddSingleton(sp => new KeyEncryption(KeyEncryptionKeySource.Resolve(
             sp.GetRequiredService<IOptions<ServerOptions>>().Value, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Tuf.Server.KeyEncryption"))));

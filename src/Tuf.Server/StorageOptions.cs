@@ -16,6 +16,11 @@ internal sealed class StorageOptions : IValidatableObject
     /// <summary>For <c>postgres</c>: an Npgsql connection string (required). For <c>sqlite</c>: optional database file path (default <c>{DataDirectory}/tuf.db</c>).</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>SQLite only: <c>true</c> fsyncs every commit before acknowledging it (survives power loss); <c>false</c>
+    /// uses <c>synchronous=NORMAL</c> (survives a killed process, may lose the last commits on power failure).</summary>
+    /// <value>Default true.</value>
+    public bool SqliteSynchronousFull { get; set; } = true;
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Tuf.Server.Auth;
 using Tuf.Server.Publishing;
@@ -94,7 +95,11 @@ internal static class NotaryEndpoints
         {
             await auth.RequireAsync(context, ScopeAction.Push, gun).ConfigureAwait(false);
             var (files, targets) = await reader.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
+            var started = Stopwatch.GetTimestamp();
             var result = await publisher.PublishAsync(gun, files, targets, cancellationToken).ConfigureAwait(false);
+
+            // Server-side time of validation + signing + commit (the publish benchmark reads it).
+            context.Response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"publish;dur={Stopwatch.GetElapsedTime(started).TotalMilliseconds:F2}");
             return TypedResults.Json(new PublishResponse(gun, result.Versions), ServerJsonContext.Default.PublishResponse);
         }
 

@@ -32,9 +32,18 @@ internal sealed class SqliteCollectionStore : SqlCollectionStore, IDisposable
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private int _walSet;
 
+    private readonly bool _synchronousFull;
+
     /// <summary>Uses the database file at <paramref name="path"/> (created when missing).</summary>
-    public SqliteCollectionStore(string path)
+    /// <param name="path">Database file.</param>
+    /// <param name="synchronousFull">
+    /// <see langword="true"/> (default): every commit is fsynced before it is acknowledged, so it survives power
+    /// loss. <see langword="false"/> (<c>synchronous=NORMAL</c>): commits survive a crashed or killed process but
+    /// the last ones may be lost on power failure; faster on slow disks.
+    /// </param>
+    public SqliteCollectionStore(string path, bool synchronousFull = true)
     {
+        _synchronousFull = synchronousFull;
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         _connectionString = new SqliteConnectionStringBuilder
@@ -59,6 +68,11 @@ internal sealed class SqliteCollectionStore : SqlCollectionStore, IDisposable
         {
             // WAL: readers never block the writer and a killed process loses nothing it committed.
             await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!_synchronousFull)
+        {
+            await ExecuteAsync(connection, null, "PRAGMA synchronous=NORMAL", cancellationToken).ConfigureAwait(false);
         }
 
         return connection;
