@@ -115,24 +115,22 @@ public static class MetadataParser
 
         string type = CheckType<T>(signed, source);
 
+        // The signatures cover the canonical form of `signed` exactly as received, unknown fields included. For a big
+        // object it is computed on another core while this one maps the model; both only read the document.
         Signed model;
-        try
-        {
-            model = MetadataReader.ReadSigned(signed, type);
-        }
-        catch (JsonPathException ex)
-        {
-            throw ex.ToDeserializationException(source, "signed");
-        }
-
-        // The signatures cover the canonical form of `signed` exactly as received, unknown fields included.
         ReadOnlyMemory<byte> signedBytes;
-        using (var output = new PooledBufferWriter(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(signed).Length))
+        using (var canonicalizer = SignedCanonicalizer.Start(signed, source, allowParallel: true))
         {
-            // Canonical output is never longer than the text it came from (whitespace goes, escapes only shrink), so
-            // the pooled buffer never grows; the result is copied out at its exact size.
-            CanonicalJson.WriteCore(signed, output, validateUtf8: false, source, "signed");
-            signedBytes = output.ToArray();
+            try
+            {
+                model = MetadataReader.ReadSigned(signed, type);
+            }
+            catch (JsonPathException ex)
+            {
+                throw ex.ToDeserializationException(source, "signed");
+            }
+
+            signedBytes = canonicalizer.GetResult();
         }
 
         var signatureList = ReadSignatures(signatures, source);
