@@ -194,3 +194,37 @@ public sealed class PublishHappyPathTestsOnPostgres(ITestOutputHelper output) : 
 {
     protected override bool UsePostgres => true;
 }
+
+public sealed class PublishKeyTypeTests
+{
+    [Fact]
+    public async Task Publish_RootWithEcdsaPemKeys_AcceptedAndServedByteForByte()
+    {
+        using var host = ServerHost.Start();
+        using var c = await TestCollection.CreateAsync(host.Client, "example.com/ecdsa");
+        using var rootKey = SigningKey.GenerateEcdsaP256();
+        using var targetsKey = SigningKey.GenerateEcdsaP256();
+        c.Root.Keys.Remove(c.RootKey.KeyId);
+        c.Root.Keys.Remove(c.TargetsKey.KeyId);
+        TestCollection.AddRole(c.Root, "root", rootKey.PublicKey);
+        TestCollection.AddRole(c.Root, "targets", targetsKey.PublicKey);
+
+        // python-tuf writes PEM newlines escaped as \n; canonical JSON (what is signed) keeps them raw.
+        static byte[] AsJsonFile(Signed signed, SigningKey key)
+        {
+            var canonical = MetadataWriter.ToCanonicalBytes(signed);
+            var file = MetadataWriter.ToFileBytes(signed, [new Signature(key.KeyId, Convert.ToHexStringLower(key.Sign(canonical)))], MetadataFileFormat.Canonical);
+            return System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(file).Replace("\n", "\\n", StringComparison.Ordinal));
+        }
+
+        var root = AsJsonFile(c.Root, rootKey);
+        var targets = AsJsonFile(c.Targets, targetsKey);
+        using var response = await TestCollection.PublishAsync(host.Client, c.Gun, [("root", root), ("targets", targets)]);
+        await ServedState.AssertOkAsync(response);
+
+        using var served = await host.Client.GetAsync($"{c.Gun}/metadata/1.root.json");
+        Assert.Equal(root, await served.Content.ReadAsByteArrayAsync());
+        var state = await CollectionVerifier.VerifyAsync(host.Client, c.Gun, root, DateTimeOffset.UtcNow);
+        Assert.Equal(1, state.TargetsVersion);
+    }
+}
