@@ -7,8 +7,10 @@ namespace Tuf.Server.Tests.Reliability;
 
 public sealed class CrashTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task Server_KilledDuringPublishesRepeatedly_RestartsWithCompleteStateAndNoAcknowledgedPublishLost()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Server_KilledDuringPublishesRepeatedly_RestartsWithCompleteStateAndNoAcknowledgedPublishLost(string provider)
     {
         var dataDir = Directory.CreateTempSubdirectory("tuf-crash-").FullName;
         var settings = new Dictionary<string, string>
@@ -16,6 +18,19 @@ public sealed class CrashTests(ITestOutputHelper output)
             ["Server:DataDirectory"] = dataDir,
             ["Auth:AdminToken"] = ServerHost.AdminToken,
         };
+        if (provider == "postgres")
+        {
+            var cs = PostgresCluster.CreateDatabase();
+            if (cs is null)
+            {
+                output.WriteLine("SKIPPED (PostgreSQL unavailable): " + PostgresCluster.UnavailableReason);
+                return;
+            }
+
+            settings["Storage:Provider"] = "postgres";
+            settings["Storage:ConnectionString"] = cs;
+            settings["Server:KeyEncryptionKey"] = Convert.ToBase64String(new byte[32]);
+        }
         var acked = new List<AcceptedPublish>();
         TestCollection? c = null;
         byte[]? trustedRoot = null;
