@@ -23,7 +23,7 @@ public sealed class StartupTests
         var (exit, output) = await ServerProcess.RunToExitAsync(new Dictionary<string, string>
         {
             ["Storage:Provider"] = "postgres",
-            ["Server:DataDirectory"] = Directory.CreateTempSubdirectory("tuf-bad-config-").FullName,
+            ["Server:DataDirectory"] = TestKit.TestDirs.New("tuf-bad-config-").FullName,
         });
         Assert.Equal(2, exit);
         Assert.Contains("Storage:ConnectionString is required", output, StringComparison.Ordinal);
@@ -37,7 +37,7 @@ public sealed class StartupTests
         {
             ["Storage:Provider"] = "mysql",
             ["Server:KeyEncryptionKey"] = "not base64 of 32 bytes",
-            ["Server:DataDirectory"] = Directory.CreateTempSubdirectory("tuf-bad-config-").FullName,
+            ["Server:DataDirectory"] = TestKit.TestDirs.New("tuf-bad-config-").FullName,
         });
         Assert.Equal(2, exit);
         Assert.Contains("Storage:Provider must be 'sqlite' or 'postgres'", output, StringComparison.Ordinal);
@@ -47,7 +47,7 @@ public sealed class StartupTests
     [Fact]
     public async Task Start_NoTokenConfigured_CreatesAdminTokenLogsItOnceAndStoresOnlyItsHash()
     {
-        var dataDir = Directory.CreateTempSubdirectory("tuf-first-start-").FullName;
+        var dataDir = TestKit.TestDirs.New("tuf-first-start-").FullName;
         var settings = new Dictionary<string, string> { ["Server:DataDirectory"] = dataDir };
         string token;
         using (var first = await ServerProcess.StartAsync(settings))

@@ -17,7 +17,7 @@ public sealed class UpdaterIntegrationTests
         var root = c.SignedRoot();
         await ServedState.AssertOkAsync(await TestCollection.PublishAsync(host.Client, c.Gun, [("root", root), ("targets", c.SignedTargets())], [("dir/app.bin", v1)]));
 
-        var work = Directory.CreateTempSubdirectory("tuf-updater-it-").FullName;
+        var work = TestKit.TestDirs.New("tuf-updater-it-").FullName;
         Updater NewUpdater() => new(
             Path.Combine(work, "metadata"),
             new Uri(host.BaseAddress, c.Gun + "/metadata/"),
@@ -76,7 +76,7 @@ public sealed class UpdaterIntegrationTests
         await ServedState.AssertOkAsync(await TestCollection.PublishAsync(host.Client, c.Gun,
             [("root", root), ("targets", c.SignedTargets()), ("team/a", TestCollection.Sign(delegated, c.DelegateKey))], [("team-a/tool.bin", data)]));
 
-        var work = Directory.CreateTempSubdirectory("tuf-updater-it-").FullName;
+        var work = TestKit.TestDirs.New("tuf-updater-it-").FullName;
         using var updater = new Updater(Path.Combine(work, "metadata"), new Uri(host.BaseAddress, c.Gun + "/metadata/"),
             Path.Combine(work, "targets"), new Uri(host.BaseAddress, c.Gun + "/targets/"), bootstrapRoot: root);
         await updater.RefreshAsync(CancellationToken.None);

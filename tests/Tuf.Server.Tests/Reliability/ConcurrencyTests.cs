@@ -34,7 +34,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
             ["Storage:Provider"] = "postgres",
             ["Storage:ConnectionString"] = cs,
             ["Server:KeyEncryptionKey"] = Convert.ToBase64String(new byte[32]),
-            ["Server:DataDirectory"] = Directory.CreateTempSubdirectory("tuf-pg-replica-").FullName,
+            ["Server:DataDirectory"] = TestKit.TestDirs.New("tuf-pg-replica-").FullName,
             ["Auth:AdminToken"] = ServerHost.AdminToken,
         };
         using var a = await ServerProcess.StartAsync(settings);

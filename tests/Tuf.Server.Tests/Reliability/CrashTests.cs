@@ -12,7 +12,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     [InlineData("postgres")]
     public async Task Server_KilledDuringPublishesRepeatedly_RestartsWithCompleteStateAndNoAcknowledgedPublishLost(string provider)
     {
-        var dataDir = Directory.CreateTempSubdirectory("tuf-crash-").FullName;
+        var dataDir = TestKit.TestDirs.New("tuf-crash-").FullName;
         var settings = new Dictionary<string, string>
         {
             ["Server:DataDirectory"] = dataDir,

@@ -8,7 +8,7 @@ internal static class StoreFactory
 {
     public static async Task<SqlCollectionStore> CreateSqliteAsync()
     {
-        var dir = Directory.CreateTempSubdirectory("tuf-server-test-");
+        var dir = TestKit.TestDirs.New("tuf-server-test-");
         var store = new SqliteCollectionStore(Path.Combine(dir.FullName, "tuf.db"));
         await store.InitializeAsync();
         return store;

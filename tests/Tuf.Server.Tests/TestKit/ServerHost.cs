@@ -17,10 +17,13 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly TimeProvider? _time;
 
-    private ServerHost(Dictionary<string, string?> settings, TimeProvider? time)
+    private readonly bool _ownsDataDirectory;
+
+    private ServerHost(Dictionary<string, string?> settings, TimeProvider? time, bool ownsDataDirectory)
     {
         _settings = settings;
         _time = time;
+        _ownsDataDirectory = ownsDataDirectory;
     }
 
     public HttpClient Client { get; private set; } = new();
@@ -32,7 +35,7 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
     /// <summary>Starts a server on a new SQLite file (or the given PostgreSQL database).</summary>
     public static ServerHost Start(string? postgres = null, TimeProvider? time = null, IDictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
-        var dir = dataDirectory ?? Directory.CreateTempSubdirectory("tuf-server-it-").FullName;
+        var dir = dataDirectory ?? TestKit.TestDirs.New("tuf-server-it-").FullName;
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Server:DataDirectory"] = dir,
@@ -51,7 +54,7 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
             all[k] = v;
         }
 
-        var host = new ServerHost(all, time);
+        var host = new ServerHost(all, time, dataDirectory is null);
         host.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         host.StartServer();
         var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -81,5 +84,16 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
         }
 
         base.Dispose(disposing);
+        if (disposing && _ownsDataDirectory)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort.
+            }
+        }
     }
 }
