@@ -1,14 +1,72 @@
 using System.CommandLine;
+using Tuf.Client;
 
 namespace Tuf.Cli.Commands;
 
-/// <summary><c>tuf download</c>: refresh, resolve targets through delegations, download and verify. (Client helper implements.)</summary>
+/// <summary><c>tuf download</c>: refresh trusted metadata, resolve each target through delegations, download and verify it.</summary>
 internal static class DownloadCommand
 {
     public static Command Create()
     {
-        var command = new Command("download", "Refresh trusted metadata and download verified targets");
-        command.SetAction(_ => ExitCodes.Failure);
+        var root = new Option<FileInfo>("--root") { Description = "Trusted root.json used when the metadata directory holds no trusted root yet", Required = true };
+        var metadataUrl = new Option<string>("--metadata-url") { Description = "The repository's metadata base URL", Required = true };
+        var targetsUrl = new Option<string>("--targets-url") { Description = "The repository's targets base URL", Required = true };
+        var metadataDir = new Option<DirectoryInfo>("--metadata-dir") { Description = "Directory of trusted metadata (created if missing)", Required = true };
+        var targetDir = new Option<DirectoryInfo>("--target-dir") { Description = "Directory where verified targets are stored", Required = true };
+        var maxMetadataBytes = new Option<long?>("--max-metadata-bytes") { Description = "Largest metadata file accepted, for every role (bytes)" };
+        var targets = new Argument<string[]>("TARGET") { Description = "Target paths to download", Arity = ArgumentArity.OneOrMore };
+
+        var command = new Command("download", "Refresh trusted metadata and download verified targets")
+        {
+            root, metadataUrl, targetsUrl, metadataDir, targetDir, maxMetadataBytes, targets,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                var options = new UpdaterOptions();
+                if (parse.GetValue(maxMetadataBytes) is { } max)
+                {
+                    if (max < 1)
+                    {
+                        throw new UsageException("--max-metadata-bytes must be at least 1");
+                    }
+
+                    options.RootMaxLength = options.TimestampMaxLength = options.SnapshotMaxLength = options.TargetsMaxLength = max;
+                }
+
+                return await RunAsync(
+                    parse.GetValue(root)!, ParseUrl(parse.GetValue(metadataUrl)!, "--metadata-url"), ParseUrl(parse.GetValue(targetsUrl)!, "--targets-url"), parse.GetValue(metadataDir)!,
+                    parse.GetValue(targetDir)!, parse.GetValue(targets)!, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                return CliErrors.Report(ex);
+            }
+        });
         return command;
+    }
+
+    private static Uri ParseUrl(string value, string option) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new UsageException($"{option} must be an absolute http(s) URL: {value}");
+
+    internal static async Task<int> RunAsync(
+        FileInfo root, Uri metadataUrl, Uri targetsUrl, DirectoryInfo metadataDir, DirectoryInfo targetDir,
+        IReadOnlyList<string> targets, UpdaterOptions options, CancellationToken cancellationToken)
+    {
+        metadataDir.Create();
+        targetDir.Create();
+        byte[]? bootstrap = File.Exists(Path.Combine(metadataDir.FullName, "root.json")) ? null : await File.ReadAllBytesAsync(root.FullName, cancellationToken).ConfigureAwait(false);
+        using var updater = new Updater(metadataDir.FullName, metadataUrl, targetDir.FullName, targetsUrl, bootstrap, options: options);
+        await updater.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        foreach (string target in targets)
+        {
+            var verified = await updater.DownloadVerifiedAsync(target, cancellationToken).ConfigureAwait(false);
+            Console.Out.WriteLine($"{(verified.Downloaded ? "downloaded" : "up to date")} {target} -> {verified.LocalPath}");
+        }
+
+        return ExitCodes.Ok;
     }
 }

@@ -1,0 +1,292 @@
+using Tuf.Testing;
+
+namespace Tuf.Client.Tests;
+
+/// <summary>
+/// One test per attack the specification lists (section 1.5.2, "Goals to protect against specific attacks"):
+/// each must be refused with the right error, leave the trusted metadata on disk unchanged, and install nothing.
+/// </summary>
+public sealed class AttackMatrixTests : UpdaterTestBase
+{
+    private async Task<Dictionary<string, byte[]>> TrustedStateAsync()
+    {
+        Sim.AddTarget("targets", "good"u8.ToArray(), "app.bin");
+        Sim.AddTarget("targets", "othr"u8.ToArray(), "other.bin");
+        Sim.Targets.Version++;
+        Sim.UpdateSnapshot();
+        await RefreshAsync();
+        return MetadataState();
+    }
+
+    private async Task<TException> AssertRefusedAsync<TException>(Dictionary<string, byte[]> before, string target = "app.bin")
+        where TException : Exception
+    {
+        using var updater = NewUpdater();
+        var ex = await Assert.ThrowsAsync<TException>(() => updater.DownloadVerifiedAsync(target, CancellationToken.None));
+        AssertMetadataState(before);
+        Assert.Empty(Directory.GetFileSystemEntries(TargetDir));
+        return ex;
+    }
+
+    [Fact]
+    public async Task ArbitraryInstallation_TargetsSignedByUnauthorizedKey_Refused()
+    {
+        var before = await TrustedStateAsync();
+        Sim.AddTarget("targets", "evil"u8.ToArray(), "app.bin");
+        Sim.Targets.Version++;
+        Sim.Signers["targets"] = [Sim.NewKey()];
+        Sim.UpdateSnapshot();
+
+        await AssertRefusedAsync<UnsignedMetadataException>(WithNewTimestampAndSnapshot(before));
+    }
+
+    [Fact]
+    public async Task EndlessData_OversizedTimestamp_RefusedAtTheCap()
+    {
+        var before = await TrustedStateAsync();
+        Sim.Overrides["timestamp.json"] = new byte[100_000];
+
+        await AssertRefusedAsync<DownloadLengthExceededException>(before);
+    }
+
+    [Fact]
+    public async Task EndlessData_SnapshotLongerThanTimestampSays_RefusedAtTheListedLength()
+    {
+        Sim.ComputeMetafileHashesAndLength = true;
+        var before = await TrustedStateAsync();
+        Sim.Snapshot.Version++;
+        Sim.UpdateTimestamp();
+        Sim.Snapshot.UnrecognizedFields["x-padding"] = System.Text.Json.JsonDocument.Parse("\"" + new string('x', 5000) + "\"").RootElement;
+
+        await AssertRefusedAsync<DownloadLengthExceededException>(WithNewTimestamp(before));
+    }
+
+    [Fact]
+    public async Task ExtraneousDependencies_DelegateListsTargetOutsideItsPaths_NotFound()
+    {
+        Sim.AddDelegation("targets", new DelegatedRole { Name = "team-a", Paths = ["team-a/*"], Threshold = 1 });
+        Sim.AddTarget("team-a", "evil"u8.ToArray(), "libc.so");
+        Sim.Delegated["team-a"].Version++;
+        Sim.Targets.Version++;
+        Sim.UpdateSnapshot();
+        using var updater = NewUpdater();
+
+        Assert.Null(await updater.GetTargetInfoAsync("libc.so", CancellationToken.None));
+        await Assert.ThrowsAsync<TargetNotFoundException>(() => updater.DownloadVerifiedAsync("libc.so", CancellationToken.None));
+        Assert.Empty(Directory.GetFileSystemEntries(TargetDir));
+    }
+
+    [Fact]
+    public async Task FastForward_TimestampVersionInflatedWithoutKeyRotation_LaterVersionsRefused()
+    {
+        await TrustedStateAsync();
+        Sim.Timestamp.Version = 1000; // an attacker holding the timestamp key
+        await RefreshAsync();
+        var fastForwarded = MetadataState();
+        Sim.Timestamp.Version = 3;
+        Sim.UpdateSnapshot();
+
+        await AssertRefusedAsync<BadVersionNumberException>(fastForwarded);
+    }
+
+    [Fact]
+    public async Task FastForward_RecoveryByRotatingTimestampKey_Succeeds()
+    {
+        await TrustedStateAsync();
+        Sim.Timestamp.Version = 1000;
+        Sim.Snapshot.Version = 500;
+        Sim.UpdateTimestamp();
+        Sim.Timestamp.Version = 1000;
+        await RefreshAsync();
+        Assert.Equal(1000, LocalVersion("timestamp"));
+
+        // The repository recovers: new timestamp and snapshot keys in root v2, versions restart low.
+        Sim.RotateKeys("timestamp");
+        Sim.RotateKeys("snapshot");
+        Sim.BumpRoot();
+        Sim.Snapshot.Version = 3;
+        Sim.Timestamp.Version = 3;
+        Sim.UpdateTimestamp();
+
+        using var updater = NewUpdater();
+        var result = await updater.DownloadVerifiedAsync("app.bin", CancellationToken.None);
+
+        Assert.Equal("good"u8.ToArray(), File.ReadAllBytes(result.LocalPath));
+        Assert.Equal(4, LocalVersion("timestamp"));
+        Assert.Equal(3, LocalVersion("snapshot"));
+    }
+
+    [Fact]
+    public async Task IndefiniteFreeze_ExpiredTimestampReplayed_Refused()
+    {
+        Sim.BumpRoot(r => r.Expires = Now.AddYears(1));
+        var before = await TrustedStateAsync();
+        Clock.Advance(TimeSpan.FromDays(31));
+
+        var ex = await AssertRefusedAsync<ExpiredMetadataException>(before);
+        Assert.Equal("timestamp", ex.Role);
+    }
+
+    [Fact]
+    public async Task IndefiniteFreeze_ExpiredSnapshotWithFreshTimestamp_Refused()
+    {
+        var before = await TrustedStateAsync();
+        Sim.Snapshot.Expires = Now.AddDays(-1);
+        Sim.UpdateSnapshot();
+
+        var ex = await AssertRefusedAsync<ExpiredMetadataException>(WithNewTimestamp(before));
+        Assert.Equal("snapshot", ex.Role);
+    }
+
+    [Fact]
+    public async Task MaliciousMirror_ServesStaleTimestamp_Refused()
+    {
+        byte[] stale = Sim.SignedBytesOf("timestamp");
+        var before = await TrustedStateAsync();
+        Sim.Overrides["timestamp.json"] = stale;
+
+        var ex = await AssertRefusedAsync<BadVersionNumberException>(before);
+        Assert.Equal("timestamp", ex.Role);
+    }
+
+    [Fact]
+    public async Task MaliciousMirror_ServesGarbage_Refused()
+    {
+        var before = await TrustedStateAsync();
+        Sim.Overrides["timestamp.json"] = "{\"signed\": 1}"u8.ToArray();
+
+        await AssertRefusedAsync<DeserializationException>(before);
+    }
+
+    [Fact]
+    public async Task MixAndMatch_TargetsFromAnotherSnapshot_Refused()
+    {
+        var before = await TrustedStateAsync();
+        Sim.Targets.Version++;
+        Sim.UpdateSnapshot();
+        byte[] newTargets = Sim.SignedBytesOf("targets");
+        Sim.Targets.Version++;
+        Sim.UpdateSnapshot();
+        Sim.Overrides[$"{Sim.Targets.Version}.targets.json"] = newTargets; // listed version N, served N-1
+
+        await AssertRefusedAsync<BadVersionNumberException>(WithNewTimestampAndSnapshot(before));
+    }
+
+    [Fact]
+    public async Task MixAndMatch_SameVersionDifferentContent_RefusedByHash()
+    {
+        Sim.ComputeMetafileHashesAndLength = true;
+        var before = await TrustedStateAsync();
+        Sim.Targets.Version++;
+        Sim.UpdateSnapshot();
+        Sim.AddTarget("targets", "evil"u8.ToArray(), "app.bin"); // same version, different bytes
+
+        await AssertRefusedAsync<LengthOrHashMismatchException>(WithNewTimestampAndSnapshot(before));
+    }
+
+    [Fact]
+    public async Task Rollback_OlderTimestamp_Refused()
+    {
+        var before = await TrustedStateAsync();
+        Sim.Timestamp.Version = 1;
+
+        await AssertRefusedAsync<BadVersionNumberException>(before);
+    }
+
+    [Fact]
+    public async Task Rollback_OlderTargetsInNewSnapshot_Refused()
+    {
+        var before = await TrustedStateAsync();
+        Sim.Targets.Version = 1;
+        Sim.UpdateSnapshot();
+
+        var ex = await AssertRefusedAsync<BadVersionNumberException>(WithNewTimestamp(before));
+        Assert.Equal("targets.json", ex.Role);
+    }
+
+    [Fact]
+    public async Task Rollback_OlderRoot_Refused()
+    {
+        Sim.BumpRoot();
+        Sim.BumpRoot();
+        var before = await TrustedStateAsync();
+        Assert.Equal(3, LocalVersion("root"));
+        Sim.Overrides["4.root.json"] = Sim.SignedRoots[1];
+
+        await AssertRefusedAsync<BadVersionNumberException>(before);
+    }
+
+    [Fact]
+    public async Task SlowRetrieval_TrickledTimestamp_Refused()
+    {
+        var before = await TrustedStateAsync();
+        await using var server = RepositorySimulatorServer.ForSimulator(Sim, p => p.EndsWith("timestamp.json", StringComparison.Ordinal)
+            ? new ServerResponse(200, Sim.SignedBytesOf("timestamp")) { Fault = ServerFault.Trickle, TrickleDelay = TimeSpan.FromMilliseconds(50) } : null);
+        var options = new UpdaterOptions { TimeProvider = TimeProvider.System, MinimumAverageBytesPerSecond = 1000, SlowRetrievalGracePeriod = TimeSpan.FromMilliseconds(300) };
+        using var updater = new Updater(MetadataDir, server.MetadataUrl, TargetDir, server.TargetsUrl, options: options);
+
+        var ex = await Assert.ThrowsAsync<DownloadException>(() => updater.RefreshAsync(CancellationToken.None));
+
+        Assert.Contains("slow retrieval", ex.Message, StringComparison.Ordinal);
+        AssertMetadataState(before);
+    }
+
+    [Fact]
+    public async Task KeyCompromiseBelowThreshold_OneOfTwoTargetsKeys_Refused()
+    {
+        Sim.AddKeyToRole("targets", Sim.NewKey());
+        Sim.Root.Roles["targets"].Threshold = 2;
+        Sim.BumpRoot();
+        var before = await TrustedStateAsync();
+        Sim.AddTarget("targets", "evil"u8.ToArray(), "app.bin");
+        Sim.Targets.Version++;
+        Sim.Signers["targets"] = [Sim.Signers["targets"][0]]; // the attacker holds one key
+        Sim.UpdateSnapshot();
+
+        var ex = await AssertRefusedAsync<UnsignedMetadataException>(WithNewTimestampAndSnapshot(before));
+        Assert.Equal(2, ex.Threshold);
+        Assert.Equal(1, ex.ValidSignatures);
+    }
+
+    [Fact]
+    public async Task KeyCompromiseBelowThreshold_RootSignedByOneOfTwo_Refused()
+    {
+        Sim.AddKeyToRole("root", Sim.NewKey());
+        Sim.Root.Roles["root"].Threshold = 2;
+        Sim.BumpRoot();
+        var before = await TrustedStateAsync();
+        var compromised = Sim.Signers["root"][0];
+        Sim.Root.Version++;
+        Sim.RotateKeys("targets");
+        Sim.SignedRoots.Add(RepositorySimulator.Sign(Sim.Root, [compromised]));
+
+        await AssertRefusedAsync<UnsignedMetadataException>(before);
+    }
+
+    [Fact]
+    public async Task WrongSoftwareInstallation_OtherTargetsBytesServed_Refused()
+    {
+        var before = await TrustedStateAsync();
+        Sim.Artifacts["app.bin"] = Sim.Artifacts["other.bin"];
+
+        using var updater = NewUpdater();
+        await Assert.ThrowsAsync<LengthOrHashMismatchException>(() => updater.DownloadVerifiedAsync("app.bin", CancellationToken.None));
+
+        AssertMetadataState(before);
+        Assert.Empty(Directory.GetFileSystemEntries(TargetDir));
+    }
+
+    /// <summary>The state after a refresh that legitimately accepted a new timestamp (the attack is in a later file).</summary>
+    private Dictionary<string, byte[]> WithNewTimestamp(Dictionary<string, byte[]> before)
+    {
+        var expected = new Dictionary<string, byte[]>(before) { ["timestamp.json"] = Sim.SignedBytesOf("timestamp") };
+        return expected;
+    }
+
+    private Dictionary<string, byte[]> WithNewTimestampAndSnapshot(Dictionary<string, byte[]> before)
+    {
+        var expected = WithNewTimestamp(before);
+        expected["snapshot.json"] = Sim.SignedBytesOf("snapshot");
+        return expected;
+    }
+}
