@@ -123,8 +123,8 @@ internal static class QuickstartCommand
             }
 
             var versions = await RepoPublishCommand.PublishAsync(repo, client, gun, uploadTargets: true, TextWriter.Null, cancellationToken).ConfigureAwait(false);
-            Step($"published to the server, which signed {string.Join(" and ", versions.Where(v => v.Key is "snapshot" or "timestamp").Select(v => $"{v.Key} v{v.Value}"))}"
-                + $" ({string.Join(", ", versions.Select(v => $"{v.Key} v{v.Value}"))})");
+            Step($"published root v1, targets v1 and the target file to {gun}; the server signed "
+                + string.Join(" and ", versions.Where(v => v.Key is "snapshot" or "timestamp").Select(v => $"{v.Key} v{v.Value}")));
 
             // The client side: trust root v1 only, fetch everything else over HTTP and verify it.
             var collectionUrl = new Uri(serverUrl, RepoPublishClient.CollectionPath(gun) + "/");
