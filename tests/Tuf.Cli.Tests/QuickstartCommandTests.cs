@@ -86,6 +86,35 @@ public sealed partial class QuickstartCommandTests : IClassFixture<PublishServer
         }
     }
 
+    [Fact]
+    public async Task Quickstart_CancelledAfterServerStarted_StopsServerAndDeletesFolder()
+    {
+        using var cancel = new CancellationTokenSource();
+        var output = new CancelOnWrite("started a local Tuf.Server", cancel);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => QuickstartCommand.RunAsync(null, null, "example.com/cancelled", null, output, cancel.Token));
+
+        var started = StartedLine().Match(output.Text);
+        Assert.True(started.Success, output.Text);
+        Assert.True(IsGone(int.Parse(started.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)), "server still running");
+        Assert.False(Directory.Exists(Path.GetDirectoryName(started.Groups[2].Value)));
+    }
+
+    /// <summary>Output that cancels the run when a line containing a marker is written.</summary>
+    private sealed class CancelOnWrite(string marker, CancellationTokenSource cancel) : StringWriter
+    {
+        public string Text => ToString();
+
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value?.Contains(marker, StringComparison.Ordinal) == true)
+            {
+                cancel.Cancel();
+            }
+        }
+    }
+
     private static bool IsGone(int pid)
     {
         try

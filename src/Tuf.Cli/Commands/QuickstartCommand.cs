@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Tuf.Client;
 using Tuf.Signing;
@@ -39,7 +40,19 @@ internal static class QuickstartCommand
 
             string gun = parse.GetValue(collection) ?? $"example.com/quickstart-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
             _ = RepoPublishClient.CollectionPath(gun);
-            return await RunAsync(url is null ? null : RepoPublishClient.ParseServerUrl(url, "--server"), t, gun, parse.GetValue(keep), Console.Out, cancellationToken).ConfigureAwait(false);
+
+            // Ctrl-C / SIGTERM cancel the run instead of ending the process, so the local server is stopped and the
+            // temporary folder deleted on the way out.
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                cancel.Cancel();
+            }
+
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            return await RunAsync(url is null ? null : RepoPublishClient.ParseServerUrl(url, "--server"), t, gun, parse.GetValue(keep), Console.Out, cancel.Token).ConfigureAwait(false);
         });
         return command;
     }
