@@ -100,6 +100,15 @@ public sealed partial class QuickstartCommandTests : IClassFixture<PublishServer
         Assert.False(Directory.Exists(Path.GetDirectoryName(started.Groups[2].Value)));
     }
 
+    [Fact]
+    public void TufAssembly_StartsServerAsProcess_NeverReferencesServerOrAspNetCore()
+    {
+        // The tuf binary is published as Native AOT; Tuf.Server is only a build-order reference.
+        var names = typeof(Program).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.DoesNotContain(names, n => n == "Tuf.Server" || n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+        Assert.NotNull(QuickstartServer.FindServerDll());
+    }
+
     /// <summary>Output that cancels the run when a line containing a marker is written.</summary>
     private sealed class CancelOnWrite(string marker, CancellationTokenSource cancel) : StringWriter
     {
