@@ -84,6 +84,53 @@ public sealed class PublishCommandTests : IClassFixture<PublishServerFixture>, I
     }
 
     [Fact]
+    public async Task Publish_TwoNewRootVersions_UploadsThemOneByOneAndClientFollowsTheChain()
+    {
+        string gun = NewGun();
+        InitServerRepo(gun);
+        AddAndCommit("a.txt", "a", "root", "targets");
+        Assert.Equal(0, Publish(gun));
+        _cli.GenerateKeys("root2", "root3");
+        _cli.RunOk("repo", "rotate", _cli.Repo, "root", "--add-key", "root2", "--keystore", _cli.Keys);
+        _cli.RunOk("repo", "commit", _cli.Repo, "--key", "root", "root2", "--keystore", _cli.Keys);
+        _cli.RunOk("repo", "rotate", _cli.Repo, "root", "--remove-key", "root", "--add-key", "root3", "--keystore", _cli.Keys);
+        _cli.RunOk("repo", "commit", _cli.Repo, "--key", "root", "root2", "root3", "--keystore", _cli.Keys);
+
+        Assert.Equal(0, Publish(gun));
+        var lines = _cli.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("published root v2", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("published root v3", lines[1], StringComparison.Ordinal);
+        Assert.NotNull(await _server.GetAsync($"{gun}/metadata/3.root.json"));
+        var target = await DownloadAsync(gun, "a.txt");
+        Assert.Equal("a", File.ReadAllText(target.LocalPath));
+    }
+
+    [Fact]
+    public async Task Publish_ManyTargets_SplitsIntoSeveralRequests()
+    {
+        string gun = NewGun();
+        InitServerRepo(gun);
+        for (int i = 0; i < Commands.RepoPublishCommand.MaxPartsPerRequest + 10; i++)
+        {
+            _cli.Source($"many/f{i:D4}.txt", $"file {i}");
+        }
+
+        _cli.RunOk("repo", "add", _cli.Repo, Path.Combine(_cli.Root, "src", "many"), "--as", "many");
+        _cli.RunOk("repo", "commit", _cli.Repo, "--key", "root", "targets", "--keystore", _cli.Keys);
+
+        Assert.Equal(0, Publish(gun));
+        var lines = _cli.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("root v1, targets v1", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("target file(s) to collection " + gun + " on " + _server.Url, lines[1].TrimEnd(), StringComparison.Ordinal);
+        var last = await DownloadAsync(gun, $"many/f{Commands.RepoPublishCommand.MaxPartsPerRequest + 9:D4}.txt");
+        Assert.Equal($"file {Commands.RepoPublishCommand.MaxPartsPerRequest + 9}", File.ReadAllText(last.LocalPath));
+        Assert.Equal(0, Publish(gun));
+        Assert.Contains("nothing to publish", _cli.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Publish_Rejected_PrintsServerCodeExitsOneAndChangesNothing()
     {
         string gun = NewGun();
