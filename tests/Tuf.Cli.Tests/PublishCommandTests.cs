@@ -131,21 +131,55 @@ public sealed class PublishCommandTests : IClassFixture<PublishServerFixture>, I
     }
 
     [Fact]
-    public async Task Publish_Rejected_PrintsServerCodeExitsOneAndChangesNothing()
+    public async Task Publish_SomeoneElsePublishedFirst_PrintsServerCodeExitsOneAndChangesNothing()
     {
         string gun = NewGun();
         InitServerRepo(gun);
         AddAndCommit("a.txt", "a", "root", "targets");
         Assert.Equal(0, Publish(gun));
-        byte[]? before = await _server.GetAsync($"{gun}/metadata/timestamp.json");
-        string record = Path.Combine(_cli.Repo, ".tuf-staging", "published.json");
-        File.Delete(record);
 
-        // Without the record every version is uploaded again, and the server refuses root v1 a second time.
+        // A copy of the repository (another maintainer) publishes targets v2 first.
+        string copy = _cli.Repo + "-copy";
+        CopyDirectory(_cli.Repo, copy);
+        _cli.RunOk("repo", "add", copy, _cli.Source("theirs.txt", "theirs"), "--as", "theirs.txt");
+        _cli.RunOk("repo", "commit", copy, "--key", "targets", "--keystore", _cli.Keys);
+        _cli.RunOk("repo", "publish", copy, "--server", _server.Url, "--collection", gun, "--token", _server.AdminToken);
+        byte[]? before = await _server.GetAsync($"{gun}/metadata/timestamp.json");
+
+        AddAndCommit("ours.txt", "ours", "targets");
+        string record = Path.Combine(_cli.Repo, ".tuf-staging", "published.json");
+        byte[] recordBefore = File.ReadAllBytes(record);
         Assert.Equal(1, Publish(gun));
         Assert.Contains("tuf: publish rejected (version_not_increasing): ", _cli.Err, StringComparison.Ordinal);
-        Assert.False(File.Exists(record));
+        Assert.Equal(recordBefore, File.ReadAllBytes(record));
         Assert.Equal(before, await _server.GetAsync($"{gun}/metadata/timestamp.json"));
+        Assert.Null(await _server.GetAsync($"{gun}/targets/ours.txt"));
+    }
+
+    [Fact]
+    public void Publish_NoRecordButCollectionExists_UploadsOnlyWhatTheServerLacks()
+    {
+        string gun = NewGun();
+        InitServerRepo(gun);
+        AddAndCommit("a.txt", "a", "root", "targets");
+        Assert.Equal(0, Publish(gun));
+        File.Delete(Path.Combine(_cli.Repo, ".tuf-staging", "published.json"));
+        AddAndCommit("b.txt", "b", "targets");
+
+        Assert.Equal(0, Publish(gun));
+        Assert.Contains("comparing with the server's current metadata", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("published targets v2", _cli.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("root v", _cli.Out, StringComparison.Ordinal);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     [Fact]

@@ -18,6 +18,9 @@ internal sealed class RepoPublishClient : IDisposable
     /// <summary>Largest response body read (keys, publish results and errors are all small).</summary>
     private const int MaxResponseBytes = 1024 * 1024;
 
+    /// <summary>Largest metadata file read from the server (the server's own default limit).</summary>
+    private const int MaxMetadataBytes = 16 * 1024 * 1024;
+
     private readonly HttpClient _http;
     private readonly string? _token;
 
@@ -79,6 +82,19 @@ internal sealed class RepoPublishClient : IDisposable
         }
     }
 
+    /// <summary>The collection's current metadata file from the standard layout (<c>/{gun}/metadata/{file}</c>); null when it has none.</summary>
+    public async Task<byte[]?> GetMetadataAsync(string gun, string fileName, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{CollectionPath(gun)}/metadata/{Uri.EscapeDataString(fileName)}");
+        var (status, body) = await SendAsync(request, $"get {fileName}", cancellationToken, MaxMetadataBytes).ConfigureAwait(false);
+        return status switch
+        {
+            HttpStatusCode.OK => body,
+            HttpStatusCode.NotFound => null,
+            _ => throw Error(status, body, $"cannot get the collection's {fileName}"),
+        };
+    }
+
     /// <summary><c>POST /v2/{gun}/_trust/tuf/</c> with one part per metadata file and per hosted target.</summary>
     /// <returns>The versions the server wrote (role to version), including its snapshot and timestamp.</returns>
     public async Task<IReadOnlyDictionary<string, long>> PublishAsync(
@@ -132,7 +148,7 @@ internal sealed class RepoPublishClient : IDisposable
         return new string(chars) + (text.Length > 300 ? "…" : "");
     }
 
-    private async Task<(HttpStatusCode Status, byte[] Body)> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    private async Task<(HttpStatusCode Status, byte[] Body)> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken, int maxBytes = MaxResponseBytes)
     {
         if (_token is not null)
         {
@@ -142,7 +158,7 @@ internal sealed class RepoPublishClient : IDisposable
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            var body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            var body = await ReadBoundedAsync(response.Content, maxBytes, cancellationToken).ConfigureAwait(false);
             return (response.StatusCode, body);
         }
         catch (HttpRequestException ex)
@@ -155,11 +171,11 @@ internal sealed class RepoPublishClient : IDisposable
         }
     }
 
-    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength > MaxResponseBytes)
+        if (content.Headers.ContentLength > maxBytes)
         {
-            throw new ServerRequestException(null, $"the server's response is larger than {MaxResponseBytes} bytes");
+            throw new ServerRequestException(null, $"the server's response is larger than {maxBytes} bytes");
         }
 
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -170,9 +186,9 @@ internal sealed class RepoPublishClient : IDisposable
             int read;
             while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                if (buffer.Length + read > MaxResponseBytes)
+                if (buffer.Length + read > maxBytes)
                 {
-                    throw new ServerRequestException(null, $"the server's response is larger than {MaxResponseBytes} bytes");
+                    throw new ServerRequestException(null, $"the server's response is larger than {maxBytes} bytes");
                 }
 
                 buffer.Write(chunk, 0, read);

@@ -51,6 +51,11 @@ internal static class RepoPublishCommand
         }
 
         var record = RepoPublishRecord.Load(directory, client.Server, gun);
+        if (record.Roles.Count == 0 && await SeedFromServerAsync(record, client, gun, cancellationToken).ConfigureAwait(false))
+        {
+            output.WriteLine($"no publish record for collection {gun} on {client.Server} here: comparing with the server's current metadata");
+        }
+
         var roots = published.Where(p => p.Role == "root" && p.Version > record.VersionOf("root")).ToList();
         var others = published.Where(p => p.Role != "root" && p.Version > record.VersionOf(p.Role)).ToList();
 
@@ -147,6 +152,37 @@ internal static class RepoPublishCommand
         }
 
         return versions;
+    }
+
+    /// <summary>
+    /// Without a record (a copy of the repository, or the record was deleted), the server's current root and
+    /// snapshot tell which versions it already holds, so only newer ones are uploaded. This only decides what to
+    /// send: the server verifies every upload. Target contents are uploaded again (their hashes are not recorded).
+    /// </summary>
+    /// <returns>Whether the collection exists on the server.</returns>
+    private static async Task<bool> SeedFromServerAsync(RepoPublishRecord record, RepoPublishClient client, string gun, CancellationToken cancellationToken)
+    {
+        var rootBytes = await client.GetMetadataAsync(gun, "root.json", cancellationToken).ConfigureAwait(false);
+        if (rootBytes is null || !MetadataParser.TryParse<Root>(rootBytes, out var root, out _))
+        {
+            return false;
+        }
+
+        record.Roles["root"] = root!.Signed.Version;
+        var snapshotBytes = await client.GetMetadataAsync(gun, "snapshot.json", cancellationToken).ConfigureAwait(false);
+        if (snapshotBytes is not null && MetadataParser.TryParse<Snapshot>(snapshotBytes, out var snapshot, out _))
+        {
+            record.Roles["snapshot"] = snapshot!.Signed.Version;
+            foreach (var (file, meta) in snapshot.Signed.Meta)
+            {
+                if (file.EndsWith(".json", StringComparison.Ordinal) && file != "root.json")
+                {
+                    record.Roles[file[..^5]] = meta.Version;
+                }
+            }
+        }
+
+        return true;
     }
 
     private static string Summarize(IEnumerable<string> items)

@@ -6,7 +6,7 @@ namespace Tuf.Cli.Commands;
 /// <summary>
 /// What <c>tuf repo publish</c> last uploaded to a server collection, kept in the repository's staging area
 /// (<c>.tuf-staging/published.json</c>, never published): the server, the collection, each role's version and each
-/// hosted target's hash. A record for another server or collection counts as nothing published.
+/// hosted target's hash. A record for another server or collection counts as none (publish then asks the server).
 /// </summary>
 internal sealed class RepoPublishRecord
 {
