@@ -45,6 +45,9 @@ internal static class Program
         var root = new RootCommand("tuf: secure software updates (The Update Framework) for .NET");
         // Each command registers itself here (one line each).
         root.Subcommands.Add(DownloadCommand.Create());
+        root.Subcommands.Add(KeyCommand.Create());
+        root.Subcommands.Add(RepoCommand.Create());
+        root.Subcommands.Add(RolloutCommand.Create());
         return root;
     }
 }

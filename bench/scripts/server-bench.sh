@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Server benchmarks (loopback only, about one minute):
+#   read path: wrk -t2 -c32 -d${DURATION:-15}s on timestamp.json and a 1,000-target targets.json, against nginx
+#              (Debian nginx-light) serving the same bytes as static files in the same run;
+#   publish:   adding one target to a 1,000-target collection, server-side time (Server-Timing header).
+# Needs root for apt-get (installs wrk and nginx-light when missing).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION=${DURATION:-15}
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+work=$(mktemp -d /tmp/tuf-bench.XXXXXX)
+server_pid=""; nginx_started=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "$nginx_started" ] && /usr/sbin/nginx -c "$work/nginx.conf" -s stop 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+dotnet build src/Tuf.Server -c Release -nologo -v q >/dev/null
+dotnet build tests/Tuf.Server.Tests -c Release -nologo -v q >/dev/null
+
+port=$(free_port)
+Storage__SqliteSynchronousFull=${SQLITE_SYNC_FULL:-true} Server__DataDirectory="$work/data" Auth__AdminToken=tuf_test-admin-token Logging__LogLevel__Default=Warning \
+  dotnet src/Tuf.Server/bin/Release/net10.0/Tuf.Server.dll --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+
+mkdir -p "$work/www"
+TUF_BENCH_SERVER_URL="http://127.0.0.1:$port/" TUF_BENCH_OUT="$work/www" \
+  dotnet test tests/Tuf.Server.Tests -c Release --no-build -nologo -v q --filter "FullyQualifiedName~ServerBenchWorkload" >/dev/null
+chmod -R a+rX "$work"
+
+nport=$(free_port)
+cat >"$work/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  server {
+    listen 127.0.0.1:$nport;
+    root $work/www;
+    location / { add_header Cache-Control "public, max-age=10"; }
+  }
+}
+NGINX
+/usr/sbin/nginx -c "$work/nginx.conf"
+nginx_started=1
+
+rps() { wrk -t2 -c32 -d"${DURATION}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
+path=bench.example.com/app/metadata
+for f in timestamp.json targets.json; do
+  curl -sf "http://127.0.0.1:$port/$path/$f" | cmp - "$work/www/$path/$f"   # the same bytes
+  s=$(rps "http://127.0.0.1:$port/$path/$f")
+  n=$(rps "http://127.0.0.1:$nport/$path/$f")
+  printf '%-15s tuf-server %10s req/s   nginx %10s req/s   ratio %s\n' "$f" "$s" "$n" "$(awk -v a="$s" -v b="$n" 'BEGIN{printf "%.2f", a/b}')"
+done
+cat "$work/www/publish.txt"

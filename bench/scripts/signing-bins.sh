@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Benchmark: `tuf repo add` of N small files into succinct hash bins, then `tuf repo commit`; then add one file and
+# commit again, counting the metadata files that change. Usage: signing-bins.sh [N=100000] [BINS=1024]
+# Keep runs short on shared machines; the work folder is deleted at the end.
+set -euo pipefail
+N=${1:-100000}
+BINS=${2:-1024}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+WORK=$(mktemp -d /tmp/tuf-bench-signing.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+dotnet build "$ROOT/src/Tuf.Cli" -c Release -v q -nologo >/dev/null
+TUF="$ROOT/src/Tuf.Cli/bin/Release/net10.0/linux-x64/tuf"
+export TUF_KEY_PASSPHRASE=bench
+
+python3 "$HERE/signing-make-files.py" "$WORK/files" "$N"
+for k in root targets snapshot timestamp bins; do "$TUF" key generate "$k" --keystore "$WORK/keys" >/dev/null; done
+"$TUF" repo init "$WORK/repo" --root-key root --targets-key targets --snapshot-key snapshot --timestamp-key timestamp --keystore "$WORK/keys" >/dev/null
+"$TUF" repo delegate-bins "$WORK/repo" --bins "$BINS" --key bins --keystore "$WORK/keys" >/dev/null
+"$TUF" repo commit "$WORK/repo" --key root targets bins snapshot timestamp --keystore "$WORK/keys" >/dev/null
+
+# Wall time, and CPU time (user+sys) in brackets: on a loaded shared machine the CPU figure is the steadier one.
+t() { /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$@" >/dev/null; awk '{printf "%.2fs [cpu %.2fs]", $1, $2+$3}' "$WORK/time.txt"; }
+ADD=$(t "$TUF" repo add "$WORK/repo" "$WORK/files")
+COMMIT=$(t "$TUF" repo commit "$WORK/repo" --key bins snapshot timestamp --keystore "$WORK/keys")
+echo "add $N files: $ADD; commit: $COMMIT ($BINS bins; load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores)"
+
+ls "$WORK/repo/metadata" | sort > "$WORK/before.txt"
+echo "one more" > "$WORK/one.txt"
+ADD1=$(t "$TUF" repo add "$WORK/repo" "$WORK/one.txt" --as extra/one.txt)
+COMMIT1=$(t "$TUF" repo commit "$WORK/repo" --key bins snapshot timestamp --keystore "$WORK/keys")
+ls "$WORK/repo/metadata" | sort > "$WORK/after.txt"
+NEW=$(comm -13 "$WORK/before.txt" "$WORK/after.txt" | tr '\n' ' ')
+echo "add 1 file to the $N-target repo: $ADD1; commit: $COMMIT1; new metadata files: $NEW(+ timestamp.json rewritten)"

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using Tuf.Signing;
+
+namespace Tuf.Cli.Commands;
+
+/// <summary><c>tuf repo add DIR FILE... [--as PATH] [--role ROLE] [--custom JSON]</c>.</summary>
+internal static class RepoAddCommand
+{
+    private const int ProgressThreshold = 2000;
+    private const long ProgressBytes = 256L * 1024 * 1024;
+
+    public static Command Create()
+    {
+        var dir = RepoCommand.DirArgument();
+        var files = new Argument<string[]>("FILE") { Description = "Files or folders (folders add their files recursively)", Arity = ArgumentArity.OneOrMore };
+        var asPath = new Option<string>("--as") { Description = "Target path for a single file, or the path prefix for a folder", HelpName = "PATH" };
+        var role = new Option<string>("--role") { Description = "The targets role to add to (default: targets, or its hash bins)", HelpName = "ROLE" };
+        var custom = new Option<string>("--custom") { Description = "A JSON object stored as each target's custom field", HelpName = "JSON" };
+        var command = new Command("add", "Stage target files: hash (sha256, sha512) and copy them into the staging area") { dir, files, asPath, role, custom };
+        command.SetGuardedAction(async (parse, cancellationToken) =>
+        {
+            var editor = RepoCommand.Open(parse, dir);
+            var sources = Collect(parse.GetValue(files)!, parse.GetValue(asPath));
+            JsonElement? customJson = null;
+            if (parse.GetValue(custom) is { } text)
+            {
+                try
+                {
+                    using var doc = JsonDocument.Parse(text);
+                    customJson = doc.RootElement.Clone();
+                }
+                catch (JsonException ex)
+                {
+                    throw new UsageException($"--custom is not valid JSON: {ex.Message}");
+                }
+            }
+
+            IReadOnlyList<TargetFile> added;
+            bool big = sources.Count >= ProgressThreshold || sources.Sum(s => File.Exists(s.FilePath) ? new FileInfo(s.FilePath).Length : 0) >= ProgressBytes;
+            if (big && !Console.IsErrorRedirected)
+            {
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+                added = await console.Progress().StartAsync(async ctx =>
+                {
+                    var task = ctx.AddTask($"hashing {sources.Count} file(s)", maxValue: sources.Count);
+                    var progress = new Progress<int>(n => task.Value = n);
+                    return await editor.AddTargetsAsync(sources, parse.GetValue(role), customJson, progress, cancellationToken).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+            }
+            else
+            {
+                added = await editor.AddTargetsAsync(sources, parse.GetValue(role), customJson, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            editor.Save();
+            Console.Out.WriteLine(added.Count == 1 ? $"staged {added[0].Path} ({added[0].Length} bytes)" : $"staged {added.Count} targets");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Expands folders; a single file takes <c>--as</c> as its path, a folder takes it as a prefix.</summary>
+    internal static List<TargetSource> Collect(string[] inputs, string? asPath)
+    {
+        if (asPath is not null && inputs.Length != 1)
+        {
+            throw new UsageException("--as needs exactly one FILE or folder");
+        }
+
+        var sources = new List<TargetSource>();
+        foreach (var input in inputs)
+        {
+            if (Directory.Exists(input))
+            {
+                string root = Path.GetFullPath(input);
+                string prefix = asPath is null ? string.Empty : asPath.TrimEnd('/') + "/";
+                var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+                    .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).Any(p => p == RepositoryLayout.StagingFolderName))
+                    .Order(StringComparer.Ordinal);
+                foreach (var file in files)
+                {
+                    sources.Add(new TargetSource(prefix + Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/'), file));
+                }
+            }
+            else
+            {
+                sources.Add(new TargetSource(asPath ?? Path.GetFileName(input), input));
+            }
+        }
+
+        return sources;
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Tuf.Signing;
+
+namespace Tuf.Cli.Commands;
+
+/// <summary><c>tuf repo</c>: edit, sign and publish a static TUF repository folder offline.</summary>
+internal static class RepoCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("repo", "Edit, sign and publish a TUF repository folder (offline)");
+        command.Subcommands.Add(RepoInitCommand.Create());
+        command.Subcommands.Add(RepoAddCommand.Create());
+        command.Subcommands.Add(RepoRemoveCommand.Create());
+        command.Subcommands.Add(RepoDelegateCommand.Create());
+        command.Subcommands.Add(RepoDelegateBinsCommand.Create());
+        command.Subcommands.Add(RepoSignCommand.Create());
+        command.Subcommands.Add(RepoCommitCommand.Create());
+        command.Subcommands.Add(RepoStatusCommand.Create());
+        command.Subcommands.Add(RepoRotateCommand.Create());
+        command.Subcommands.Add(RepoExpireCommand.Create());
+        return command;
+    }
+
+    public static Argument<string> DirArgument() => new("DIR") { Description = "The repository folder" };
+
+    /// <summary>An option taking one or more values: <c>--key a b</c> or <c>--key a --key b</c>.</summary>
+    public static Option<string[]> Many(string name, string description, string helpName) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        AllowMultipleArgumentsPerToken = true,
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    public static Option<int> Threshold(string name = "--threshold") => new(name)
+    {
+        Description = "How many keys must sign",
+        HelpName = "N",
+        DefaultValueFactory = _ => 1,
+    };
+
+    public static RepositoryEditor Open(ParseResult parse, Argument<string> dir) => RepositoryEditor.Open(parse.GetValue(dir)!);
+
+    /// <summary>Unlocks each named key (each asks for its passphrase unless TUF_KEY_PASSPHRASE is set).</summary>
+    public static List<ISigner> Signers(KeyStore store, IEnumerable<string>? names) =>
+        (names ?? []).Distinct(StringComparer.Ordinal).Select(n => KeyResolver.Unlock(store, n)).ToList();
+
+    public static void DisposeAll(IEnumerable<ISigner> signers)
+    {
+        foreach (var s in signers)
+        {
+            (s as IDisposable)?.Dispose();
+        }
+    }
+}

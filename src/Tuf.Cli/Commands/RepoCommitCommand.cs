@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace Tuf.Cli.Commands;
+
+/// <summary><c>tuf repo commit DIR [--key NAME...] [--refresh]</c>.</summary>
+internal static class RepoCommitCommand
+{
+    public static Command Create()
+    {
+        var dir = RepoCommand.DirArgument();
+        var keys = RepoCommand.Many("--key", "Keys to sign with (each signs the roles it belongs to)", "NAME");
+        var refresh = new Option<bool>("--refresh") { Description = "Make and sign a new snapshot and timestamp even if nothing changed" };
+        var keystore = KeyResolver.KeystoreOption();
+        var command = new Command("commit", "Sign and publish staged roles with a new snapshot and timestamp") { dir, keys, refresh, keystore };
+        command.SetGuardedAction(async (parse, cancellationToken) =>
+        {
+            var editor = RepoCommand.Open(parse, dir);
+            var signers = RepoCommand.Signers(KeyResolver.Open(parse, keystore), parse.GetValue(keys));
+            try
+            {
+                var result = await editor.CommitAsync(signers, parse.GetValue(refresh), cancellationToken).ConfigureAwait(false);
+                if (result.IsEmpty)
+                {
+                    Console.Out.WriteLine("nothing to commit");
+                    return ExitCodes.Ok;
+                }
+
+                string roles = result.Roles.Count <= 8
+                    ? string.Join(", ", result.Roles.Select(r => $"{r.Key} v{r.Value}"))
+                    : $"{result.Roles.Count} roles";
+                Console.Out.WriteLine($"committed {roles}; {result.MetadataFilesWritten} metadata files, {result.TargetFilesWritten} target files written");
+                return ExitCodes.Ok;
+            }
+            finally
+            {
+                RepoCommand.DisposeAll(signers);
+            }
+        });
+        return command;
+    }
+}

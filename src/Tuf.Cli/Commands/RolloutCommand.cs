@@ -1,0 +1,237 @@
+using System.CommandLine;
+using System.Globalization;
+using Tuf.Client.Rollout;
+using Tuf.Client.Rollout.Local;
+
+namespace Tuf.Cli.Commands;
+
+/// <summary>
+/// <c>tuf rollout start|status|resume|rollback|stop|watch</c>: rolling updates of verified targets across a group of
+/// instances, thin over <see cref="RollingUpdater"/> and <see cref="GroupWatcher"/>. Exit 0 when every instance runs the
+/// new version healthy (or, for rollback, the old one); 1 when the rollout paused, rolled back or failed.
+/// </summary>
+internal static class RolloutCommand
+{
+    /// <summary>Builds the TUF-backed artifact source (replaceable in tests).</summary>
+    internal static Func<RepositorySource, string, IVerifiedArtifactSource> SourceFactory { get; set; } =
+        (source, downloadDirectory) => new UpdaterArtifactSource(source, downloadDirectory);
+
+    public static Command Create()
+    {
+        var command = new Command("rollout", "Roll a verified target across a group of instances in batches, with health gates and rollback");
+        command.Subcommands.Add(Start());
+        command.Subcommands.Add(Status());
+        command.Subcommands.Add(Resume());
+        command.Subcommands.Add(Rollback());
+        command.Subcommands.Add(Stop());
+        command.Subcommands.Add(Watch());
+        return command;
+    }
+
+    private static Command Start()
+    {
+        var o = new RolloutOptions();
+        var command = new Command("start", "Resolve and verify the target through TUF, then roll it out") { o.Group };
+        o.AddRepository(command);
+        o.AddStrategy(command);
+        command.SetAction((parse, ct) => GuardAsync(async () =>
+        {
+            var settings = o.Settings(parse);
+            var repository = o.Repository(parse);
+            var group = LoadGroup(parse, o);
+            var target = parse.GetValue(o.Target)!;
+
+            // Verify first: a repository that cannot be trusted stops everything before any instance is touched.
+            var artifact = await SourceFactory(repository, Path.Combine(group.StateDirectory, "downloads")).ResolveAsync(target, ct).ConfigureAwait(false);
+            Console.Out.WriteLine($"verified {target}: {artifact.Length} bytes, sha256 {artifact.Sha256}");
+            var journal = await RolloutDisplay.RunAsync(p => Updater(group, p).StartAsync(artifact, settings, repository, ct)).ConfigureAwait(false);
+            return Outcome(journal, rollback: false);
+        }));
+        return command;
+    }
+
+    private static Command Resume()
+    {
+        var o = new RolloutOptions();
+        var command = new Command("resume", "Continue an interrupted or paused rollout from its journal") { o.Group };
+        command.SetAction((parse, ct) => GuardAsync(async () =>
+        {
+            var group = LoadGroup(parse, o);
+            var journal = await RolloutDisplay.RunAsync(p => Updater(group, p).ResumeAsync(ct)).ConfigureAwait(false);
+            return Outcome(journal, rollback: journal.State.Phase is RolloutPhase.RolledBack or RolloutPhase.RollbackPaused);
+        }));
+        return command;
+    }
+
+    private static Command Rollback()
+    {
+        var o = new RolloutOptions();
+        var command = new Command("rollback", "Return every instance the last rollout touched to its previous version") { o.Group };
+        command.SetAction((parse, ct) => GuardAsync(async () =>
+        {
+            var group = LoadGroup(parse, o);
+            var journal = await RolloutDisplay.RunAsync(p => Updater(group, p).RollbackAsync(ct)).ConfigureAwait(false);
+            return Outcome(journal, rollback: true);
+        }));
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var o = new RolloutOptions();
+        var command = new Command("status", "Show the last rollout and every instance's release, processes and health") { o.Group };
+        command.SetAction((parse, ct) => GuardAsync(async () =>
+        {
+            var group = LoadGroup(parse, o);
+            var provider = new LocalInstanceProvider(group);
+            var journal = RolloutJournal.Load(group.StateDirectory);
+            if (journal is null)
+            {
+                Console.Out.WriteLine("no rollout yet");
+            }
+            else
+            {
+                Console.Out.WriteLine($"rollout {journal.Id}: {journal.TargetPath} sha256 {journal.Sha256}");
+                Console.Out.WriteLine($"phase: {journal.State.Phase}{(journal.State.Reason is { } r ? " (" + r + ")" : "")}");
+            }
+
+            var states = journal?.State.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal) ?? [];
+            foreach (var name in provider.Instances)
+            {
+                var installed = provider.GetInstalled(name);
+                var slots = provider.RunningSlots(name);
+                var healthy = false;
+                foreach (var slot in slots)
+                {
+                    healthy |= await provider.IsHealthyAsync(name, slot, ct).ConfigureAwait(false);
+                }
+
+                var state = states.TryGetValue(name, out var progress) ? progress.State.ToString() : "-";
+                var error = progress?.Error is { } e ? "  " + e : "";
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{name,-16} {state,-15} release {(installed is null ? "none" : installed[..12]),-12} {(slots.Count == 0 ? "stopped" : "running")} {(healthy ? "healthy" : "unhealthy")}{error}"));
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Stop()
+    {
+        var o = new RolloutOptions();
+        var command = new Command("stop", "Stop every instance process of the group (SIGTERM, then SIGKILL after the grace period)") { o.Group };
+        command.SetAction((parse, ct) => GuardAsync(async () =>
+        {
+            var group = LoadGroup(parse, o);
+            var provider = new LocalInstanceProvider(group);
+            foreach (var name in provider.Instances)
+            {
+                await provider.StopAsync(name, null, ct).ConfigureAwait(false);
+                Console.Out.WriteLine($"{name}: stopped");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Watch()
+    {
+        var o = new RolloutOptions();
+        var interval = new Option<string>("--interval") { Description = "How often the repository is polled (default 60s)" };
+        var command = new Command("watch", "Keep the group converged on the newest verified version; restart dead instances, repair tampered ones") { o.Group, interval };
+        o.AddRepository(command);
+        o.AddStrategy(command);
+        command.SetAction((parse, ct) => GuardAsync(async () =>
+        {
+            var settings = o.Settings(parse);
+            var repository = o.Repository(parse);
+            var group = LoadGroup(parse, o);
+            var every = parse.GetValue(interval) is { } text ? RolloutOptions.ParseDuration(text, "--interval") : TimeSpan.FromSeconds(60);
+            if (every <= TimeSpan.Zero)
+            {
+                throw new UsageException("--interval must be positive");
+            }
+
+            var gate = new object();
+            void Line(string text)
+            {
+                lock (gate)
+                {
+                    Console.Out.WriteLine(text);
+                }
+            }
+
+            var watcher = new GroupWatcher(new LocalInstanceProvider(group), SourceFactory(repository, Path.Combine(group.StateDirectory, "downloads")),
+                parse.GetValue(o.Target)!, settings, repository, group.StateDirectory, TimeProvider.System,
+                p => Line(p.Instance is null ? p.Message : $"{p.Instance}: {p.Message}"), Line);
+            Line($"watching {parse.GetValue(o.Target)} every {every.TotalSeconds:0.###} s (Ctrl+C to stop)");
+            try
+            {
+                await watcher.RunAsync(every, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                Line("watch stopped");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static GroupFile LoadGroup(ParseResult parse, RolloutOptions o)
+    {
+        try
+        {
+            return GroupFile.Load(parse.GetValue(o.Group)!.FullName);
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    private static RollingUpdater Updater(GroupFile group, Action<RolloutProgress> progress) =>
+        new(new LocalInstanceProvider(group), group.StateDirectory, TimeProvider.System, progress);
+
+    private static int Outcome(RolloutJournal journal, bool rollback)
+    {
+        var state = journal.State;
+        var ok = rollback
+            ? state.Phase == RolloutPhase.RolledBack && state.Count(InstanceState.RollbackFailed) == 0
+            : state.Phase == RolloutPhase.Completed && state.Count(InstanceState.Failed) == 0;
+        var summary = RollingUpdater.Describe(state);
+        if (ok)
+        {
+            // Plain output already ended with this line (the updater's last progress event).
+            if (RolloutDisplay.Interactive)
+            {
+                Console.Out.WriteLine(summary);
+            }
+
+            return ExitCodes.Ok;
+        }
+
+        Console.Error.WriteLine($"tuf: {summary}");
+        return ExitCodes.Failure;
+    }
+
+    private static async Task<int> GuardAsync(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (RolloutException ex)
+        {
+            Console.Error.WriteLine($"tuf: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception ex)
+        {
+            return CliErrors.Report(ex);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+namespace Tuf.Server.Auth;
+
+/// <summary>
+/// A token's scopes: space-separated <c>action:pattern</c> entries, e.g. <c>push:example.com/*</c> or <c>admin:*</c>.
+/// A pattern is an exact GUN or a prefix ending in <c>*</c>; <c>admin</c> includes <c>push</c>, which includes <c>pull</c>.
+/// </summary>
+internal sealed class TokenScopes
+{
+    private readonly List<(ScopeAction Action, string Pattern)> _entries;
+
+    private TokenScopes(List<(ScopeAction, string)> entries) => _entries = entries;
+
+    /// <summary>Parses a scope string.</summary>
+    /// <exception cref="FormatException">An entry is malformed.</exception>
+    public static TokenScopes Parse(string scopes)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        var entries = new List<(ScopeAction, string)>();
+        foreach (var entry in scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = entry.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || colon == entry.Length - 1)
+            {
+                throw new FormatException($"Scope '{entry}' is not of the form action:pattern.");
+            }
+
+            var action = entry[..colon] switch
+            {
+                "pull" => ScopeAction.Pull,
+                "push" => ScopeAction.Push,
+                "admin" => ScopeAction.Admin,
+                _ => throw new FormatException($"Scope '{entry}' has an unknown action (pull, push or admin)."),
+            };
+            entries.Add((action, entry[(colon + 1)..]));
+        }
+
+        return new TokenScopes(entries);
+    }
+
+    /// <summary>Whether these scopes allow <paramref name="action"/> on <paramref name="gun"/> (null: server-wide).</summary>
+    public bool Allows(ScopeAction action, string? gun)
+    {
+        foreach (var (granted, pattern) in _entries)
+        {
+            if (granted < action)
+            {
+                continue;
+            }
+
+            if (pattern == "*")
+            {
+                return true;
+            }
+
+            if (gun is null)
+            {
+                continue;
+            }
+
+            if (pattern.EndsWith('*') ? gun.StartsWith(pattern[..^1], StringComparison.Ordinal) : gun == pattern)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+
+namespace Tuf.Server.Endpoints;
+
+/// <summary>The JSON body of every error response.</summary>
+/// <param name="Code">Stable machine-readable code (see <see cref="ErrorCodes"/>).</param>
+/// <param name="Message">Human-readable explanation.</param>
+internal sealed record ApiError(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("message")] string Message);
+
+/// <summary>The body of an accepted publish.</summary>
+/// <param name="Gun">Collection.</param>
+/// <param name="Versions">Role to new current version.</param>
+internal sealed record PublishResponse(
+    [property: JsonPropertyName("gun")] string Gun,
+    [property: JsonPropertyName("versions")] IReadOnlyDictionary<string, long> Versions);
+
+/// <summary>Request to create a token.</summary>
+/// <param name="Name">Label.</param>
+/// <param name="Scopes">Scopes (see <see cref="Auth.TokenScopes"/>).</param>
+internal sealed record CreateTokenRequest(
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("scopes")] string? Scopes);
+
+/// <summary>A created token (the only time it is shown).</summary>
+/// <param name="Token">The secret.</param>
+/// <param name="Name">Label.</param>
+/// <param name="Scopes">Scopes.</param>
+internal sealed record CreateTokenResponse(
+    [property: JsonPropertyName("token")] string Token,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("scopes")] string Scopes);
+
+/// <summary>Notary's change-feed record.</summary>
+internal sealed record ChangefeedRecord(
+    [property: JsonPropertyName("ID")] string Id,
+    [property: JsonPropertyName("CreatedAt")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("GUN")] string Gun,
+    [property: JsonPropertyName("Version")] long Version,
+    [property: JsonPropertyName("SHA256")] string Sha256,
+    [property: JsonPropertyName("Category")] string Category);
+
+/// <summary>Notary's change-feed page.</summary>
+internal sealed record ChangefeedResponse(
+    [property: JsonPropertyName("count")] int Count,
+    [property: JsonPropertyName("records")] IReadOnlyList<ChangefeedRecord> Records);
+
+/// <summary>Source-generated JSON for the server's own bodies.</summary>
+[JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(PublishResponse))]
+[JsonSerializable(typeof(CreateTokenRequest))]
+[JsonSerializable(typeof(CreateTokenResponse))]
+[JsonSerializable(typeof(ChangefeedResponse))]
+internal sealed partial class ServerJsonContext : JsonSerializerContext;

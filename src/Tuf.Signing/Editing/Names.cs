@@ -1,0 +1,51 @@
+namespace Tuf.Signing;
+
+/// <summary>Validation of role names and target paths given by users.</summary>
+internal static class Names
+{
+    public static readonly string[] TopLevelRoles = ["root", "targets", "snapshot", "timestamp"];
+
+    public static bool IsTopLevel(string role) => Array.IndexOf(TopLevelRoles, role) >= 0;
+
+    /// <summary>A delegated role name: no path separators, no dot-only names, no control characters.</summary>
+    public static void CheckDelegatedRoleName(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > 128 || name is "." or ".." || name.Contains('/') || name.Contains('\\')
+            || name.Any(char.IsControl))
+        {
+            throw new SigningException($"invalid role name '{ErrorText.Untrusted(name)}'");
+        }
+
+        if (IsTopLevel(name))
+        {
+            throw new SigningException($"'{name}' is a top-level role and cannot be delegated");
+        }
+    }
+
+    /// <summary>A target path: relative, <c>/</c>-separated, no empty, <c>.</c> or <c>..</c> segments, no backslashes or control characters.</summary>
+    public static void CheckTargetPath(string path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            throw new SigningException("empty target path");
+        }
+
+        if (path.StartsWith('/') || (path.Length > 1 && path[1] == ':'))
+        {
+            throw new SigningException($"target path '{ErrorText.Untrusted(path)}' is absolute; target paths are relative");
+        }
+
+        if (path.Contains('\\') || path.Any(char.IsControl))
+        {
+            throw new SigningException($"target path '{ErrorText.Untrusted(path)}' contains a backslash or control character");
+        }
+
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment is "" or "." or "..")
+            {
+                throw new SigningException($"target path '{ErrorText.Untrusted(path)}' has an empty, '.' or '..' segment");
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace Tuf.Signing;
+
+public sealed partial class RepositoryEditor
+{
+    /// <summary>
+    /// Adds (or replaces) target files. Each file is read once, hashed with SHA-256 and SHA-512 and copied into the
+    /// staging area. A target goes to <paramref name="role"/> (default <c>targets</c>); when that role delegates to
+    /// hash bins, to the bin responsible for its path. Every input is checked before anything is staged.
+    /// </summary>
+    /// <param name="sources">The files and their target paths.</param>
+    /// <param name="role">The targets role to add to; <see langword="null"/> for <c>targets</c> (or its bins).</param>
+    /// <param name="custom">A JSON object stored as each target's <c>custom</c> field.</param>
+    /// <param name="progress">Receives the number of files hashed so far.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The target entries, in input order.</returns>
+    /// <exception cref="SigningException">A missing file, an unsafe target path, an unknown role or a path not delegated to it.</exception>
+    public Task<IReadOnlyList<TargetFile>> AddTargetsAsync(
+        IReadOnlyList<TargetSource> sources, string? role = null, JsonElement? custom = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (custom is { } c && c.ValueKind != JsonValueKind.Object)
+        {
+            throw new SigningException("--custom must be a JSON object");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var roles = new string[sources.Count];
+        var cache = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < sources.Count; i++)
+        {
+            var source = sources[i];
+            Names.CheckTargetPath(source.TargetPath);
+            if (!seen.Add(source.TargetPath))
+            {
+                throw new SigningException($"target path '{ErrorText.Untrusted(source.TargetPath)}' given twice");
+            }
+
+            if (!File.Exists(source.FilePath))
+            {
+                throw new SigningException($"{source.FilePath}: no such file");
+            }
+
+            roles[i] = ResolveTargetRole(source.TargetPath, role, cache);
+        }
+
+        System.IO.Directory.CreateDirectory(_layout.BlobsDir);
+        var results = new TargetHasher.Result[sources.Count];
+        int done = 0;
+        var errors = new ConcurrentQueue<Exception>();
+        Parallel.For(0, sources.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            try
+            {
+                results[i] = TargetHasher.CopyToBlob(sources[i].FilePath, _layout.BlobsDir, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                errors.Enqueue(new SigningException($"{sources[i].FilePath}: {ex.Message}", ex));
+            }
+
+            int n = Interlocked.Increment(ref done);
+            if (progress is not null && (n % 256 == 0 || n == sources.Count))
+            {
+                progress.Report(n);
+            }
+        });
+
+        if (errors.TryPeek(out var first))
+        {
+            throw first;
+        }
+
+        var entries = new TargetFile[sources.Count];
+        var staged = new Dictionary<string, Targets>(StringComparer.Ordinal);
+        for (int i = 0; i < sources.Count; i++)
+        {
+            if (!staged.TryGetValue(roles[i], out var targets))
+            {
+                targets = Stage(roles[i]).Targets;
+                staged[roles[i]] = targets;
+            }
+
+            var entry = new TargetFile
+            {
+                Path = sources[i].TargetPath,
+                Length = results[i].Length,
+                Hashes = new Dictionary<string, string>(StringComparer.Ordinal) { ["sha256"] = results[i].Sha256, ["sha512"] = results[i].Sha512 },
+            };
+            if (custom is { } obj)
+            {
+                entry.UnrecognizedFields["custom"] = obj.Clone();
+            }
+
+            targets.TargetFiles[entry.Path] = entry;
+            entries[i] = entry;
+        }
+
+        return Task.FromResult<IReadOnlyList<TargetFile>>(entries);
+    }
+
+    /// <summary>Removes target files from their role (or from <paramref name="role"/>).</summary>
+    /// <param name="targetPaths">The target paths.</param>
+    /// <param name="role">The role holding them; <see langword="null"/> for <c>targets</c> (or its bins).</param>
+    /// <exception cref="SigningException">A path is not listed in the role.</exception>
+    public void RemoveTargets(IReadOnlyList<string> targetPaths, string? role = null)
+    {
+        ArgumentNullException.ThrowIfNull(targetPaths);
+        var cache = new Dictionary<string, string>(StringComparer.Ordinal);
+        var resolved = new List<(string Path, string Role)>();
+        foreach (var path in targetPaths)
+        {
+            Names.CheckTargetPath(path);
+            string r = ResolveTargetRole(path, role, cache);
+            if (!GetRole(r).Targets.TargetFiles.ContainsKey(path))
+            {
+                throw new SigningException($"target '{ErrorText.Untrusted(path)}' is not in role '{r}'");
+            }
+
+            resolved.Add((path, r));
+        }
+
+        foreach (var (path, r) in resolved)
+        {
+            Stage(r).Targets.TargetFiles.Remove(path);
+        }
+    }
+
+    /// <summary>The role a target path goes to: the given role (checked to be reachable for the path), or its hash bin.</summary>
+    private string ResolveTargetRole(string targetPath, string? role, Dictionary<string, string> checkedRoles)
+    {
+        string start = role ?? "targets";
+        if (!checkedRoles.ContainsKey(start))
+        {
+            if (start is "root" or "snapshot" or "timestamp")
+            {
+                throw new SigningException($"role '{start}' cannot hold targets");
+            }
+
+            if (!RoleExists(start))
+            {
+                throw new SigningException($"unknown role '{ErrorText.Untrusted(start)}'");
+            }
+
+            _ = GetRole(start).Targets;
+            checkedRoles[start] = start;
+        }
+
+        if (start != "targets" && !IsDelegatedTo(start, targetPath))
+        {
+            throw new SigningException($"target path '{ErrorText.Untrusted(targetPath)}' is not delegated to role '{start}'");
+        }
+
+        return GetRole(start).Targets.Delegations?.SuccinctRoles is { } bins ? bins.GetRoleForTarget(targetPath) : start;
+    }
+}

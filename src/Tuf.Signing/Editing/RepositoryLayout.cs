@@ -1,0 +1,63 @@
+namespace Tuf.Signing;
+
+/// <summary>
+/// The folders of a repository: the publishable tree (<c>metadata/</c>, <c>targets/</c>) that any static HTTP
+/// server can serve, and the staging area <c>.tuf-staging/</c> (settings, staged roles with partial signatures,
+/// staged target contents) that is never published.
+/// </summary>
+internal sealed class RepositoryLayout
+{
+    public const string StagingFolderName = ".tuf-staging";
+
+    public RepositoryLayout(string directory)
+    {
+        Root = Path.GetFullPath(directory);
+        MetadataDir = Path.Combine(Root, "metadata");
+        TargetsDir = Path.Combine(Root, "targets");
+        StagingDir = Path.Combine(Root, StagingFolderName);
+        StagedRolesDir = Path.Combine(StagingDir, "roles");
+        BlobsDir = Path.Combine(StagingDir, "blobs");
+        SettingsPath = Path.Combine(StagingDir, "settings.json");
+        PendingPath = Path.Combine(StagingDir, "pending.json");
+    }
+
+    public string Root { get; }
+
+    public string MetadataDir { get; }
+
+    public string TargetsDir { get; }
+
+    public string StagingDir { get; }
+
+    public string StagedRolesDir { get; }
+
+    public string BlobsDir { get; }
+
+    public string SettingsPath { get; }
+
+    public string PendingPath { get; }
+
+    /// <summary>Role names are percent-encoded with no safe characters, as clients do when building URLs.</summary>
+    public static string EncodeRoleName(string role) => Uri.EscapeDataString(role);
+
+    public string StagedRolePath(string role) => Path.Combine(StagedRolesDir, EncodeRoleName(role) + ".json");
+
+    /// <summary>The published file name of a role's metadata (<c>N.role.json</c> when versioned).</summary>
+    public static string MetadataFileName(string role, long? version) =>
+        version is { } v ? $"{v}.{EncodeRoleName(role)}.json" : $"{EncodeRoleName(role)}.json";
+
+    public string MetadataPath(string role, long? version) => Path.Combine(MetadataDir, MetadataFileName(role, version));
+
+    /// <summary>The path of a target under <c>targets/</c>: <c>dir/HASH.name</c> for consistent snapshots, else the target path.</summary>
+    public string TargetPath(string targetPath, string? hashPrefix)
+    {
+        string relative = targetPath;
+        if (hashPrefix is not null)
+        {
+            int slash = targetPath.LastIndexOf('/');
+            relative = slash < 0 ? $"{hashPrefix}.{targetPath}" : $"{targetPath[..slash]}/{hashPrefix}.{targetPath[(slash + 1)..]}";
+        }
+
+        return Path.Combine(TargetsDir, relative.Replace('/', Path.DirectorySeparatorChar));
+    }
+}

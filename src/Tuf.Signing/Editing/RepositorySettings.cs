@@ -1,0 +1,83 @@
+using System.Text.Json;
+
+namespace Tuf.Signing;
+
+/// <summary>
+/// Per-repository settings kept in the staging area (<c>.tuf-staging/settings.json</c>): how many days each role's
+/// new versions stay valid, and the layout of published files. They survive commits.
+/// </summary>
+internal sealed class RepositorySettings
+{
+    public const int DefaultRootDays = 365;
+    public const int DefaultTargetsDays = 90;
+    public const int DefaultSnapshotDays = 7;
+    public const int DefaultTimestampDays = 1;
+
+    /// <summary>Days of validity by role name; <c>delegated</c> is the default for delegated roles.</summary>
+    public Dictionary<string, int> ExpiryDays { get; } = new(StringComparer.Ordinal)
+    {
+        ["root"] = DefaultRootDays,
+        ["targets"] = DefaultTargetsDays,
+        ["snapshot"] = DefaultSnapshotDays,
+        ["timestamp"] = DefaultTimestampDays,
+        ["delegated"] = DefaultTargetsDays,
+    };
+
+    /// <summary>
+    /// The layout of published metadata files: python-tuf's indented layout. (Canonical JSON as a file layout is not
+    /// valid JSON once a string holds a control character, e.g. the newlines of a PEM key, so it is not offered.)
+    /// </summary>
+    public MetadataFileFormat FileFormat { get; set; } = MetadataFileFormat.Indented;
+
+    public int DaysFor(string role) =>
+        ExpiryDays.TryGetValue(role, out int d) ? d : ExpiryDays.GetValueOrDefault("delegated", DefaultTargetsDays);
+
+    public byte[] ToBytes()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("version", 1);
+            w.WriteString("file_format", FileFormat == MetadataFileFormat.Indented ? "indented" : "canonical");
+            w.WriteStartObject("expiry_days");
+            foreach (var (role, days) in ExpiryDays.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                w.WriteNumber(role, days);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+
+    public static RepositorySettings Parse(ReadOnlySpan<byte> data, string source)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(data);
+            using var doc = JsonDocument.ParseValue(ref reader);
+            var settings = new RepositorySettings();
+            if (doc.RootElement.TryGetProperty("file_format", out var ff))
+            {
+                settings.FileFormat = ff.GetString() == "indented" ? MetadataFileFormat.Indented : MetadataFileFormat.Canonical;
+            }
+
+            if (doc.RootElement.TryGetProperty("expiry_days", out var days))
+            {
+                foreach (var p in days.EnumerateObject())
+                {
+                    settings.ExpiryDays[p.Name] = p.Value.GetInt32();
+                }
+            }
+
+            return settings;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new SigningException($"{source}: malformed settings file", ex);
+        }
+    }
+}

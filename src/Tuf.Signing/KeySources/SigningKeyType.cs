@@ -1,0 +1,14 @@
+namespace Tuf.Signing;
+
+/// <summary>The kinds of key <see cref="KeyStore"/> can generate.</summary>
+public enum SigningKeyType
+{
+    /// <summary>Ed25519 (libsodium); key type and scheme <c>ed25519</c>.</summary>
+    Ed25519,
+
+    /// <summary>ECDSA on P-256 with SHA-256; key type <c>ecdsa</c>, scheme <c>ecdsa-sha2-nistp256</c>.</summary>
+    EcdsaP256,
+
+    /// <summary>RSA 3072 with PSS padding and SHA-256; key type <c>rsa</c>, scheme <c>rsassa-pss-sha256</c>.</summary>
+    Rsa3072,
+}
