@@ -32,7 +32,8 @@ internal static class Program
                 return ExitCodes.Usage;
             }
 
-            return parse.Invoke();
+            // Exceptions reach the catch below (one line, no stack trace), not System.CommandLine's default handler.
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception ex)
         {

@@ -26,12 +26,17 @@ internal sealed class CanonicalModelWriter
 
     private readonly PooledBufferWriter _output;
     private readonly bool _pretty;
+    private readonly bool _escape;
     private int _level;
 
-    public CanonicalModelWriter(PooledBufferWriter output, bool pretty = false)
+    /// <param name="output">Where to write.</param>
+    /// <param name="pretty">python-tuf's indented layout (implies JSON escapes).</param>
+    /// <param name="jsonEscapes">Escape strings as Python's <c>json.dumps</c> does (ASCII-only) instead of the raw canonical form.</param>
+    public CanonicalModelWriter(PooledBufferWriter output, bool pretty = false, bool jsonEscapes = false)
     {
         _output = output;
         _pretty = pretty;
+        _escape = pretty || jsonEscapes;
     }
 
     private delegate void MemberWriter<TState>(CanonicalModelWriter writer, TState state, int field);
@@ -253,7 +258,7 @@ internal sealed class CanonicalModelWriter
     private void WriteHashes(IDictionary<string, string> hashes)
     {
         if (hashes is SlabHashes slab && slab.TryGetRaw(out string name0, out var value0, out string? name1, out var value1)
-            && (!_pretty || (IsPrintableAscii(value0) && IsPrintableAscii(value1))))
+            && (!_escape || (IsPrintableAscii(value0) && IsPrintableAscii(value1))))
         {
             // Parsed digests are written from their UTF-8 bytes (no escapes in them, so canonical as they are).
             if (name1 is not null && JsonText.CompareCodePoints(name0, name1) > 0)
@@ -339,7 +344,7 @@ internal sealed class CanonicalModelWriter
             throw new ArgumentException(what + " is null.");
         }
 
-        if (_pretty)
+        if (_escape)
         {
             PythonJsonWriter.WriteString(value, _output);
         }
@@ -358,7 +363,7 @@ internal sealed class CanonicalModelWriter
     private void WriteUnknown(JsonElement value, string name)
     {
         // Validated as canonical JSON either way (no floats, no lone surrogates), then laid out.
-        if (!_pretty)
+        if (!_escape)
         {
             CanonicalJson.WriteCore(value, _output, validateUtf8: true, "metadata writer", ErrorText.Untrusted(name));
             return;
@@ -369,7 +374,7 @@ internal sealed class CanonicalModelWriter
             CanonicalJson.WriteCore(value, scratch, validateUtf8: true, "metadata writer", ErrorText.Untrusted(name));
         }
 
-        PythonJsonWriter.WriteValue(value, _output, _level);
+        PythonJsonWriter.WriteValue(value, _output, _level, indent: _pretty);
     }
 
     private void Open(byte bracket)

@@ -3,11 +3,17 @@ namespace Tuf;
 /// <summary>How <see cref="MetadataWriter"/> lays out a whole metadata file.</summary>
 public enum MetadataFileFormat
 {
-    /// <summary>Canonical JSON of the whole envelope (compact).</summary>
+    /// <summary>
+    /// Canonical JSON of the whole envelope. Strings hold raw control characters (e.g. the newlines of PEM keys), so
+    /// strict JSON readers may refuse such a file: use it for signing input, not for files to publish.
+    /// </summary>
     Canonical,
 
     /// <summary>The layout python-tuf writes by default: sorted keys, one-space indent, <c>", "</c>/<c>": "</c> separators, non-ASCII escaped.</summary>
     Indented,
+
+    /// <summary>Sorted keys and no whitespace like canonical JSON, but strings escaped as python-tuf's compact serializer does (ASCII-only), so the file is valid JSON.</summary>
+    Compact,
 }
 
 /// <summary>Serializes the metadata model. The signed part is always canonical JSON; unknown fields are written back unchanged.</summary>
@@ -37,18 +43,18 @@ public static class MetadataWriter
     /// <returns>The file bytes.</returns>
     /// <exception cref="ArgumentException">The model is inconsistent.</exception>
     /// <exception cref="DeserializationException">An unrecognized field holds a float or a lone surrogate.</exception>
-    public static byte[] ToFileBytes(Signed signed, IEnumerable<Signature> signatures, MetadataFileFormat format = MetadataFileFormat.Canonical)
+    public static byte[] ToFileBytes(Signed signed, IEnumerable<Signature> signatures, MetadataFileFormat format = MetadataFileFormat.Compact)
     {
         ArgumentNullException.ThrowIfNull(signed);
         ArgumentNullException.ThrowIfNull(signatures);
-        if (format is not (MetadataFileFormat.Canonical or MetadataFileFormat.Indented))
+        if (format is not (MetadataFileFormat.Canonical or MetadataFileFormat.Indented or MetadataFileFormat.Compact))
         {
             throw new ArgumentOutOfRangeException(nameof(format));
         }
 
         bool indented = format == MetadataFileFormat.Indented;
         using var output = new PooledBufferWriter(EstimateSize(signed) * (indented ? 2 : 1));
-        new CanonicalModelWriter(output, pretty: indented).WriteEnvelope(signed, signatures);
+        new CanonicalModelWriter(output, pretty: indented, jsonEscapes: format == MetadataFileFormat.Compact).WriteEnvelope(signed, signatures);
         return output.ToArray();
     }
 

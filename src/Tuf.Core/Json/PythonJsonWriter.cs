@@ -11,7 +11,7 @@ namespace Tuf;
 /// </summary>
 internal static class PythonJsonWriter
 {
-    public static void WriteValue(JsonElement element, PooledBufferWriter output, int level)
+    public static void WriteValue(JsonElement element, PooledBufferWriter output, int level, bool indent = true)
     {
         switch (element.ValueKind)
         {
@@ -34,13 +34,21 @@ internal static class PythonJsonWriter
                     }
 
                     first = false;
-                    NewLine(output, level + 1);
+                    if (indent)
+                    {
+                        NewLine(output, level + 1);
+                    }
+
                     WriteString(p.Name, output);
-                    output.Write(": "u8);
-                    WriteValue(p.Value, output, level + 1);
+                    output.Write(indent ? ": "u8 : ":"u8);
+                    WriteValue(p.Value, output, level + 1, indent);
                 }
 
-                NewLine(output, level);
+                if (indent)
+                {
+                    NewLine(output, level);
+                }
+
                 output.Write((byte)'}');
                 return;
             case JsonValueKind.Array:
@@ -60,11 +68,19 @@ internal static class PythonJsonWriter
                     }
 
                     firstItem = false;
-                    NewLine(output, level + 1);
-                    WriteValue(item, output, level + 1);
+                    if (indent)
+                    {
+                        NewLine(output, level + 1);
+                    }
+
+                    WriteValue(item, output, level + 1, indent);
                 }
 
-                NewLine(output, level);
+                if (indent)
+                {
+                    NewLine(output, level);
+                }
+
                 output.Write((byte)']');
                 return;
             case JsonValueKind.String:

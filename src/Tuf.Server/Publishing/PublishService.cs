@@ -257,7 +257,7 @@ internal sealed partial class PublishService
     private static byte[] SignFile(Signed signed, OnlineKey key)
     {
         var canonical = MetadataWriter.ToCanonicalBytes(signed);
-        return MetadataWriter.ToFileBytes(signed, [key.Sign(canonical)], MetadataFileFormat.Canonical);
+        return MetadataWriter.ToFileBytes(signed, [key.Sign(canonical)], MetadataFileFormat.Compact);
     }
 
     // TUF expiry timestamps are written to whole seconds.

@@ -39,7 +39,7 @@ internal sealed class RepositorySettings
         {
             w.WriteStartObject();
             w.WriteNumber("version", 1);
-            w.WriteString("file_format", FileFormat == MetadataFileFormat.Indented ? "indented" : "canonical");
+            w.WriteString("file_format", FileFormat == MetadataFileFormat.Indented ? "indented" : "compact");
             w.WriteStartObject("expiry_days");
             foreach (var (role, days) in ExpiryDays.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
@@ -62,7 +62,7 @@ internal sealed class RepositorySettings
             var settings = new RepositorySettings();
             if (doc.RootElement.TryGetProperty("file_format", out var ff))
             {
-                settings.FileFormat = ff.GetString() == "indented" ? MetadataFileFormat.Indented : MetadataFileFormat.Canonical;
+                settings.FileFormat = ff.GetString() == "indented" ? MetadataFileFormat.Indented : MetadataFileFormat.Compact;
             }
 
             if (doc.RootElement.TryGetProperty("expiry_days", out var days))

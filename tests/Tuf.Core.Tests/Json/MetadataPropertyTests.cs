@@ -40,7 +40,7 @@ public class MetadataPropertyTests
             string rerendered = JsonTrees.Render(JsonTrees.FromElement(doc.RootElement), t.seed);
             var env = MetadataParser.Parse<Signed>(Encoding.UTF8.GetBytes(rerendered));
             Assert.Equal(MetadataWriter.ToCanonicalBytes(t.signed), env.SignedBytes.ToArray());
-            Assert.Equal(CanonicalJson.Encode(Encoding.UTF8.GetBytes(rerendered)), MetadataWriter.ToFileBytes(env.Signed, env.Signatures));
+            Assert.Equal(CanonicalJson.Encode(Encoding.UTF8.GetBytes(rerendered)), MetadataWriter.ToFileBytes(env.Signed, env.Signatures, MetadataFileFormat.Canonical));
             return true;
         }));
     }

@@ -67,7 +67,7 @@ public class MetadataWriterTests(ITestOutputHelper output)
     {
         var bytes = MetadataSamples.Bytes(MetadataSamples.Targets);
         var env = MetadataParser.Parse<Targets>(bytes);
-        Assert.Equal(CanonicalJson.Encode(bytes), MetadataWriter.ToFileBytes(env.Signed, env.Signatures));
+        Assert.Equal(CanonicalJson.Encode(bytes), MetadataWriter.ToFileBytes(env.Signed, env.Signatures, MetadataFileFormat.Canonical));
     }
 
     [Fact]
@@ -173,5 +173,30 @@ public class MetadataWriterTests(ITestOutputHelper output)
         }
 
         Assert.All(root.Keys, kv => Assert.Equal(kv.Key, kv.Value.ComputeKeyId()));
+    }
+
+    [Fact]
+    public void ToFileBytes_Compact_IsValidStrictJsonWithCanonicalSignedBytes()
+    {
+        // A PEM key has raw newlines: canonical output keeps them raw (not valid JSON), Compact escapes them.
+        var root = new Root { Expires = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero) };
+        var key = new Key { KeyType = "ecdsa", Scheme = "ecdsa-sha2-nistp256", Public = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n" };
+        key.UnrecognizedFields["x-owner"] = System.Text.Json.JsonDocument.Parse("\"\u00f6\\u0001\"").RootElement.Clone();
+        string id = key.ComputeKeyId();
+        root.Keys[id] = key;
+        foreach (var name in new[] { "root", "timestamp", "snapshot", "targets" })
+        {
+            root.Roles[name] = new Role { KeyIds = [id], Threshold = 1 };
+        }
+
+        var compact = MetadataWriter.ToFileBytes(root, [new Signature(id, "00")], MetadataFileFormat.Compact);
+        Assert.DoesNotContain((byte)'\n', compact);
+        Assert.DoesNotContain((byte)' ', compact.AsSpan(0, compact.AsSpan().IndexOf("-----BEGIN"u8)).ToArray());
+        Assert.True(compact.All(b => b < 0x80), "Compact output is ASCII-only");
+        var parsed = MetadataParser.Parse<Root>(compact);
+        Assert.Equal(MetadataWriter.ToCanonicalBytes(root), parsed.SignedBytes.ToArray());
+
+        var canonical = MetadataWriter.ToFileBytes(root, [new Signature(id, "00")], MetadataFileFormat.Canonical);
+        Assert.Contains((byte)'\n', canonical);
     }
 }
