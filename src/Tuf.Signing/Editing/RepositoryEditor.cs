@@ -135,7 +135,7 @@ public sealed partial class RepositoryEditor
 
         if (_pendingDirty)
         {
-            AtomicFile.Write(_layout.PendingPath, JsonSerializer.SerializeToUtf8Bytes(_pending.Order(StringComparer.Ordinal).ToArray()));
+            AtomicFile.Write(_layout.PendingPath, JsonSerializer.SerializeToUtf8Bytes(_pending.Order(StringComparer.Ordinal).ToArray(), PendingJsonContext.Default.StringArray));
             _pendingDirty = false;
         }
     }
@@ -212,7 +212,7 @@ public sealed partial class RepositoryEditor
         {
             try
             {
-                foreach (var p in JsonSerializer.Deserialize<string[]>(ReadFile(_layout.PendingPath)) ?? [])
+                foreach (var p in JsonSerializer.Deserialize(ReadFile(_layout.PendingPath), PendingJsonContext.Default.StringArray) ?? [])
                 {
                     _pending.Add(p);
                 }
