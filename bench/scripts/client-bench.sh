@@ -4,7 +4,8 @@
 #
 #   bench/scripts/client-bench.sh [workload...]     (default: small targets100k bins1024 roots200 big100m)
 #
-# Env: RUNS (default 10), WARMUP (default 2), WORK (default /tmp/tuf-client-bench), SKIP_BUILD=1 to reuse artifacts/cli.
+# Env: RUNS (default 10), WARMUP (default 2), WORK (default /tmp/tuf-client-bench), SKIP_BUILD=1 to reuse artifacts/cli,
+#      SERVER=nginx to serve with nginx (Debian nginx-light: keep-alive HTTP/1.1, sendfile) instead of python3 http.server.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-10}
@@ -28,7 +29,23 @@ for w in "${workloads[@]}"; do
   repo="$WORK/$w"
   [ -f "$repo/target.txt" ] || $GEN "$w" "$repo"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  python3 -m http.server "$port" --bind 127.0.0.1 --directory "$repo" >/dev/null 2>&1 &
+  if [ "${SERVER:-python}" = nginx ]; then
+    mkdir -p "$WORK/nginx-$w"
+    cat > "$WORK/nginx-$w/nginx.conf" <<EOF
+worker_processes 1;
+user root;
+pid $WORK/nginx-$w/nginx.pid;
+error_log $WORK/nginx-$w/error.log;
+events { worker_connections 256; }
+http { access_log off; sendfile on; default_type application/octet-stream;
+  client_body_temp_path $WORK/nginx-$w; proxy_temp_path $WORK/nginx-$w; fastcgi_temp_path $WORK/nginx-$w;
+  uwsgi_temp_path $WORK/nginx-$w; scgi_temp_path $WORK/nginx-$w;
+  server { listen 127.0.0.1:$port; root $repo; } }
+EOF
+    nginx -c "$WORK/nginx-$w/nginx.conf" -p "$WORK/nginx-$w" -g 'daemon off;' >/dev/null 2>&1 &
+  else
+    python3 -m http.server "$port" --bind 127.0.0.1 --directory "$repo" >/dev/null 2>&1 &
+  fi
   server_pid=$!
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/root.json" >/dev/null 2>&1 && break; sleep 0.1; done
   target=$(cat "$repo/target.txt")
