@@ -18,7 +18,7 @@ internal static class RepoAddCommand
         var asPath = new Option<string>("--as") { Description = "Target path for a single file, or the path prefix for a folder", HelpName = "PATH" };
         var role = new Option<string>("--role") { Description = "The targets role to add to (default: targets, or its hash bins)", HelpName = "ROLE" };
         var custom = new Option<string>("--custom") { Description = "A JSON object stored as each target's custom field", HelpName = "JSON" };
-        var command = new Command("add", "Stage target files: hash (sha256, sha512) and copy them into the staging area") { dir, files, asPath, role, custom };
+        var command = new Command("add", "Stage target files: hash them (sha256, sha512) in place; commit copies them into targets/ (keep them until then)") { dir, files, asPath, role, custom };
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             var editor = RepoCommand.Open(parse, dir);
