@@ -20,6 +20,11 @@ internal static class TargetHasher
     /// <summary>Reads <paramref name="source"/> once and computes its SHA-256 and SHA-512.</summary>
     public static Result Hash(string source, CancellationToken cancellationToken)
     {
+        if (PosixFile.Supported && TryHashSmall(source) is { } quick)
+        {
+            return quick;
+        }
+
         using var handle = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         long ticks = File.GetLastWriteTimeUtc(handle).Ticks;
         long length = RandomAccess.GetLength(handle);
@@ -72,6 +77,11 @@ internal static class TargetHasher
     /// <exception cref="SigningException">The source's content is not what was hashed.</exception>
     public static bool CopyVerified(string source, long length, string sha256, string destination, bool direct, CancellationToken cancellationToken)
     {
+        if (PosixFile.Supported && length <= SmallFile && direct && TryCopySmall(source, length, sha256, destination) is { } created)
+        {
+            return created;
+        }
+
         using var input = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         long actualLength = RandomAccess.GetLength(input);
         if (actualLength != length)
@@ -164,6 +174,124 @@ internal static class TargetHasher
         finally
         {
             AtomicFile.TryDelete(largeTemp);
+        }
+    }
+
+    /// <summary>
+    /// The small-file path of <see cref="Hash"/> with raw system calls: one stat, open, read, close. Null when the file
+    /// is large or any call fails (the managed path then reports the error).
+    /// </summary>
+    private static Result? TryHashSmall(string source)
+    {
+        var info = new FileInfo(source);
+        if (!info.Exists || info.Length > SmallFile)
+        {
+            return null;
+        }
+
+        long ticks = info.LastWriteTimeUtc.Ticks;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)info.Length + 1);
+        try
+        {
+            int fd = PosixFile.OpenRead(source);
+            if (fd < 0)
+            {
+                return null;
+            }
+
+            int read;
+            try
+            {
+                read = PosixFile.ReadFully(fd, buffer.AsSpan(0, (int)info.Length + 1));
+            }
+            finally
+            {
+                _ = PosixFile.Close(fd);
+            }
+
+            if (read != info.Length)
+            {
+                return null; // Changed while being read (or an error): the managed path reads it again.
+            }
+
+            var data = buffer.AsSpan(0, read);
+            return new Result(read, Convert.ToHexStringLower(SHA256.HashData(data)), Convert.ToHexStringLower(SHA512.HashData(data)), ticks);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The small-file path of <see cref="CopyVerified"/> with raw system calls: open, read, close the source; create,
+    /// write, close the destination. Null when a call fails other than with "exists" (the managed path then runs and
+    /// reports the error) or when the destination exists (the managed path replaces it atomically).
+    /// </summary>
+    private static bool? TryCopySmall(string source, long length, string sha256, string destination)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)length + 1);
+        try
+        {
+            int fd = PosixFile.OpenRead(source);
+            if (fd < 0)
+            {
+                return null;
+            }
+
+            int read;
+            try
+            {
+                read = PosixFile.ReadFully(fd, buffer.AsSpan(0, (int)length + 1));
+            }
+            finally
+            {
+                _ = PosixFile.Close(fd);
+            }
+
+            if (read < 0)
+            {
+                return null;
+            }
+
+            if (read != length)
+            {
+                throw Changed(source, $"its length is now {(read > length ? "more than " + length : read)}, not {length}");
+            }
+
+            var data = buffer.AsSpan(0, read);
+            if (!HashMatches(SHA256.HashData(data), sha256))
+            {
+                throw Changed(source, "its content no longer matches the hashes recorded by 'tuf repo add'");
+            }
+
+            int output = PosixFile.CreateNew(destination);
+            if (output < 0)
+            {
+                return null;
+            }
+
+            bool written;
+            try
+            {
+                written = PosixFile.WriteFully(output, data);
+            }
+            finally
+            {
+                _ = PosixFile.Close(output);
+            }
+
+            if (!written)
+            {
+                AtomicFile.TryDelete(destination);
+                throw new IOException($"cannot write {destination}");
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
