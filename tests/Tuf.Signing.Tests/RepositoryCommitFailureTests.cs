@@ -76,9 +76,11 @@ public sealed class RepositoryCommitFailureTests
     }
 
     [Theory]
-    [InlineData(100)]
-    [InlineData(3 << 20)]
-    public async Task Commit_SourceContentChangedKeepingSizeAndTime_RefusedAndNothingPublished(int size)
+    [InlineData(100, false)]
+    [InlineData(3 << 20, false)]
+    [InlineData(100, true)]
+    [InlineData(3 << 20, true)]
+    public async Task Commit_SourceContentChangedKeepingSizeAndTime_RefusedAndNothingPublished(int size, bool link)
     {
         using var repo = new TestRepository();
         await repo.CommitAsync();
@@ -86,7 +88,7 @@ public sealed class RepositoryCommitFailureTests
         var sources = new List<TargetSource>();
         for (int i = 0; i < 20; i++)
         {
-            sources.Add(new TargetSource($"dir/f{i}", repo.WriteSource($"f{i}", new string((char)('a' + i), size))));
+            sources.Add(new TargetSource($"dir/f{i}", repo.WriteSource($"f{i}", new string((char)('a' + i), size))) { Link = link });
         }
 
         await editor.AddTargetsAsync(sources);

@@ -86,6 +86,22 @@ public sealed class RepositoryEditorTests
     }
 
     [Fact]
+    public async Task Commit_AddedWithLink_PublishesBothHashNamesWithTheSourceContent()
+    {
+        using var repo = new TestRepository();
+        var editor = repo.Open();
+        string source = repo.WriteSource("a", "linked");
+        var added = await editor.AddTargetsAsync([new TargetSource("x/a.txt", source) { Link = true }]);
+        editor.Save();
+        Assert.Contains("\"link\":true", File.ReadAllText(Path.Combine(repo.Directory, ".tuf-staging", "sources.json")));
+        await repo.CommitAsync();
+        string dir = Path.Combine(repo.Directory, "targets", "x");
+        Assert.Equal("linked", File.ReadAllText(Path.Combine(dir, added[0].Hashes["sha256"] + ".a.txt")));
+        Assert.Equal("linked", File.ReadAllText(Path.Combine(dir, added[0].Hashes["sha512"] + ".a.txt")));
+        Assert.Single(repo.Verify().Roles["targets"].TargetFiles);
+    }
+
+    [Fact]
     public async Task Commit_TargetHashNamesFirst_PublishesOnlySha256Name()
     {
         using var repo = new TestRepository();

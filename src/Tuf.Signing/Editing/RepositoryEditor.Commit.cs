@@ -194,7 +194,7 @@ public sealed partial class RepositoryEditor
     }
 
     /// <summary>One target content to publish: from a source file (re-hashed), a staged blob, or an already published file.</summary>
-    private sealed record TargetWrite(string TargetPath, long Length, string Sha256, string Sha512, string? Source, bool FromBlob);
+    private sealed record TargetWrite(string TargetPath, long Length, string Sha256, string Sha512, string? Source, bool FromBlob, bool Link = false);
 
     private List<TargetWrite> CollectTargetWrites(List<string> stagedNames, bool consistent)
     {
@@ -248,7 +248,7 @@ public sealed partial class RepositoryEditor
                     }
                     else
                     {
-                        writes.Add(new TargetWrite(path, source.Length, sha256, sha512, source.FilePath, FromBlob: false));
+                        writes.Add(new TargetWrite(path, source.Length, sha256, sha512, source.FilePath, FromBlob: false, source.Link));
                     }
                 }
                 else if (blobs.Contains(sha256))
@@ -316,6 +316,10 @@ public sealed partial class RepositoryEditor
                 if (write.FromBlob)
                 {
                     File.Move(write.Source!, destination, overwrite: true);
+                }
+                else if (write.Source is not null && write.Link && consistent && TargetHasher.TryLinkVerified(write.Source, write.Length, write.Sha256, destination))
+                {
+                    created.Add(destination);
                 }
                 else if (write.Source is not null && TargetHasher.CopyVerified(write.Source, write.Length, write.Sha256, destination, direct: consistent, cancellationToken))
                 {

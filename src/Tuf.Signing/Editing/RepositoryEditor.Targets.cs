@@ -76,7 +76,7 @@ public sealed partial class RepositoryEditor
         var staging = Sources;
         for (int i = 0; i < sources.Count; i++)
         {
-            staging.Add(results[i].Sha256, new StagedSources.Entry(Path.GetFullPath(sources[i].FilePath), results[i].Length, results[i].LastWriteTicks));
+            staging.Add(results[i].Sha256, new StagedSources.Entry(Path.GetFullPath(sources[i].FilePath), results[i].Length, results[i].LastWriteTicks, sources[i].Link));
         }
 
         var entries = new TargetFile[sources.Count];

@@ -12,7 +12,7 @@ internal sealed class StagedSources
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     /// <summary>A staged source file.</summary>
-    public readonly record struct Entry(string FilePath, long Length, long LastWriteTicks);
+    public readonly record struct Entry(string FilePath, long Length, long LastWriteTicks, bool Link);
 
     public bool Dirty { get; private set; }
 
@@ -50,7 +50,7 @@ internal sealed class StagedSources
             foreach (var p in doc.RootElement.GetProperty("sources").EnumerateObject())
             {
                 var v = p.Value;
-                sources._entries[p.Name] = new Entry(v.GetProperty("path").GetString()!, v.GetProperty("length").GetInt64(), v.GetProperty("mtime_ticks").GetInt64());
+                sources._entries[p.Name] = new Entry(v.GetProperty("path").GetString()!, v.GetProperty("length").GetInt64(), v.GetProperty("mtime_ticks").GetInt64(), v.TryGetProperty("link", out var link) && link.GetBoolean());
             }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
@@ -75,6 +75,11 @@ internal sealed class StagedSources
                 w.WriteString("path", entry.FilePath);
                 w.WriteNumber("length", entry.Length);
                 w.WriteNumber("mtime_ticks", entry.LastWriteTicks);
+                if (entry.Link)
+                {
+                    w.WriteBoolean("link", true);
+                }
+
                 w.WriteEndObject();
             }
 

@@ -295,6 +295,104 @@ internal static class TargetHasher
         }
     }
 
+    /// <summary>
+    /// Hard-links <paramref name="source"/> as <paramref name="destination"/> (which must not exist), then checks the
+    /// linked content's length and SHA-256, removing the link when they differ. False when the link cannot be made
+    /// (another file system, an existing name, no support): the caller copies instead.
+    /// </summary>
+    /// <exception cref="SigningException">The content is not what was hashed.</exception>
+    public static bool TryLinkVerified(string source, long length, string sha256, string destination)
+    {
+        if (!HardLink.TryCreate(source, destination))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (PosixFile.Supported && length <= SmallFile && VerifySmall(source, destination, length, sha256))
+            {
+                return true;
+            }
+
+            using var handle = File.OpenHandle(destination, FileMode.Open, FileAccess.Read, FileShare.Read);
+            long actual = RandomAccess.GetLength(handle);
+            if (actual != length)
+            {
+                throw Changed(source, $"its length is now {actual}, not {length}");
+            }
+
+            using var h256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            byte[] chunk = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(length, 1), ChunkSize));
+            try
+            {
+                long total = 0;
+                int n;
+                while ((n = RandomAccess.Read(handle, chunk, total)) > 0)
+                {
+                    h256.AppendData(chunk, 0, n);
+                    total += n;
+                }
+
+                if (total != length || !HashMatches(h256.GetHashAndReset(), sha256))
+                {
+                    throw Changed(source, "its content no longer matches the hashes recorded by 'tuf repo add'");
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+        catch
+        {
+            AtomicFile.TryDelete(destination);
+            throw;
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads a small linked file with raw calls and checks it; false when a call failed (the caller re-checks).</summary>
+    private static bool VerifySmall(string source, string path, long length, string sha256)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)length + 1);
+        try
+        {
+            int fd = PosixFile.OpenRead(path);
+            if (fd < 0)
+            {
+                return false;
+            }
+
+            int read;
+            try
+            {
+                read = PosixFile.ReadFully(fd, buffer.AsSpan(0, (int)length + 1));
+            }
+            finally
+            {
+                _ = PosixFile.Close(fd);
+            }
+
+            if (read < 0)
+            {
+                return false;
+            }
+
+            if (read != length || !HashMatches(SHA256.HashData(buffer.AsSpan(0, read)), sha256))
+            {
+                throw Changed(source, "its content no longer matches the hashes recorded by 'tuf repo add'");
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     private static SigningException Changed(string source, string detail) =>
         new($"nothing committed: {source} changed since 'tuf repo add' ({detail}); add it again");
 
