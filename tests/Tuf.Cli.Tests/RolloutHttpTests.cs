@@ -53,8 +53,14 @@ public class RolloutHttpTests(ITestOutputHelper output)
         }
 
         using var watch = Process.Start(psi)!;
-        var watchOut = watch.StandardOutput.ReadToEndAsync();
-        var watchErr = watch.StandardError.ReadToEndAsync();
+        // Output is collected line by line so the test can wait for what watch prints, not only for what it did.
+        var watchOutput = new System.Text.StringBuilder();
+        var watchErrors = new System.Text.StringBuilder();
+        watch.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (watchOutput) { watchOutput.AppendLine(e.Data); } } };
+        watch.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (watchErrors) { watchErrors.AppendLine(e.Data); } } };
+        watch.BeginOutputReadLine();
+        watch.BeginErrorReadLine();
+        string Printed() { lock (watchOutput) { return watchOutput.ToString(); } }
         try
         {
             Publish(sim, "v2");
@@ -70,6 +76,9 @@ public class RolloutHttpTests(ITestOutputHelper output)
             await File.AppendAllTextAsync(tampered, "\n# tampered\n");
             Assert.True(await RolloutTestKit.EventuallyAsync(() => Task.FromResult(kit.Provider.FindInstalledMismatch("web-3") is null), TimeSpan.FromSeconds(30)), "tampered release repaired");
             Assert.True(await RolloutTestKit.EventuallyAsync(() => AllServeAsync(kit, "v2"), TimeSpan.FromSeconds(30)));
+
+            // The repair is visible on disk a moment before watch reports it: wait for the report before interrupting.
+            Assert.True(await RolloutTestKit.EventuallyAsync(() => Task.FromResult(Printed().Contains("repaired", StringComparison.Ordinal) && Printed().Contains("restarted", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)), "watch reported the restart and the repair");
         }
         finally
         {
@@ -80,12 +89,12 @@ public class RolloutHttpTests(ITestOutputHelper output)
             }
 
             await watch.WaitForExitAsync();
-            output.WriteLine(await watchOut + await watchErr);
+            output.WriteLine(Printed() + watchErrors);
         }
 
         Assert.Equal(130, watch.ExitCode); // interrupted by SIGINT, the shell convention (128 + 2)
-        Assert.Contains("repaired", await watchOut);
-        Assert.Contains("restarted", await watchOut);
+        Assert.Contains("repaired", Printed());
+        Assert.Contains("restarted", Printed());
         Assert.Equal(RolloutPhase.Completed, RolloutJournal.Load(kit.Group.StateDirectory)!.State.Phase);
     }
 }

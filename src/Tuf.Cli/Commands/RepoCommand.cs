@@ -19,6 +19,7 @@ internal static class RepoCommand
         command.Subcommands.Add(RepoStatusCommand.Create());
         command.Subcommands.Add(RepoRotateCommand.Create());
         command.Subcommands.Add(RepoExpireCommand.Create());
+        command.Subcommands.Add(RepoPublishCommand.Create());
         return command;
     }
 

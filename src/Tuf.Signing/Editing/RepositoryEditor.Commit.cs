@@ -89,7 +89,10 @@ public sealed partial class RepositoryEditor
 
             snapshotRole = await SignGeneratedAsync(snapshot, "snapshot", signers, root, problems, cancellationToken).ConfigureAwait(false);
             snapshotMeta = snapshotRole.ToMetaFile();
-            committed["snapshot"] = snapshot.Version;
+            if (!IsServerSigned("snapshot"))
+            {
+                committed["snapshot"] = snapshot.Version;
+            }
         }
         else
         {
@@ -106,7 +109,10 @@ public sealed partial class RepositoryEditor
                 SnapshotMeta = snapshotMeta,
             };
             timestampRole = await SignGeneratedAsync(timestamp, "timestamp", signers, root, problems, cancellationToken).ConfigureAwait(false);
-            committed["timestamp"] = timestamp.Version;
+            if (!IsServerSigned("timestamp"))
+            {
+                committed["timestamp"] = timestamp.Version;
+            }
         }
 
         ThrowIfProblems(problems);
@@ -132,7 +138,7 @@ public sealed partial class RepositoryEditor
             }
         }
 
-        if (snapshotRole is not null)
+        if (snapshotRole is not null && !IsServerSigned("snapshot"))
         {
             (consistent ? versioned : pointers).Add((_layout.MetadataPath("snapshot", consistent ? snapshotRole.Signed.Version : null), snapshotRole.FileBytes));
         }
@@ -143,13 +149,31 @@ public sealed partial class RepositoryEditor
         // so replacing it is safe); one file-system flush for all of them, then the pointers, timestamp.json last.
         WriteAll(versioned);
         WriteAll(pointers);
-        if (timestampRole is not null)
+        int metadataWritten = versioned.Count + pointers.Count;
+        if (timestampRole is not null && !IsServerSigned("timestamp"))
         {
             AtomicFile.Write(_layout.MetadataPath("timestamp", null), timestampRole.FileBytes.Span);
+            metadataWritten++;
+        }
+
+        // Roles a server signs: only unsigned local records (the versions and hashes the server's copies will
+        // list), written last, so that the next commit knows what is published locally.
+        if (Settings.ServerSignedRoles.Count > 0)
+        {
+            System.IO.Directory.CreateDirectory(_layout.ServerSignedRecordsDir);
+            if (snapshotRole is not null && IsServerSigned("snapshot"))
+            {
+                AtomicFile.Write(_layout.ServerSignedRecordPath("snapshot"), snapshotRole.FileBytes.Span);
+            }
+
+            if (timestampRole is not null && IsServerSigned("timestamp"))
+            {
+                AtomicFile.Write(_layout.ServerSignedRecordPath("timestamp"), timestampRole.FileBytes.Span);
+            }
         }
 
         ClearStaging();
-        return new CommitResult(committed, versioned.Count + pointers.Count + (timestampRole is null ? 0 : 1), targetsWritten);
+        return new CommitResult(committed, metadataWritten, targetsWritten);
     }
 
     /// <summary>Writes each file atomically without a flush per file, then flushes once (per-file fsync where syncfs is missing).</summary>
@@ -173,6 +197,12 @@ public sealed partial class RepositoryEditor
     private async Task<SignedRole<T>> SignGeneratedAsync<T>(T signed, string name, IReadOnlyList<ISigner> signers, Root root, List<string> problems, CancellationToken cancellationToken)
         where T : Signed
     {
+        if (IsServerSigned(name))
+        {
+            // The server signs this role on publish; keep the payload unsigned as a local record.
+            return SignedRole<T>.FromSignatures(signed, [], MetadataWriter.ToCanonicalBytes(signed), Settings.FileFormat);
+        }
+
         var role = root.Roles[name];
         var mine = signers.Where(s => role.KeyIds.Contains(s.KeyId)).GroupBy(s => s.KeyId).Select(g => g.First()).ToList();
         var signedRole = await SignedRole.SignAsync(signed, mine, Settings.FileFormat, cancellationToken).ConfigureAwait(false);

@@ -87,6 +87,11 @@ public sealed partial class RepositoryEditor
         CheckDays(days);
         if (role is "snapshot" or "timestamp")
         {
+            if (IsServerSigned(role))
+            {
+                throw new SigningException($"the server signs '{role}' and sets its expiry");
+            }
+
             Settings.ExpiryDays[role] = days;
             _settingsDirty = true;
             MarkPending(role);

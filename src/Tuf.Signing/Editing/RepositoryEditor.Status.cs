@@ -40,14 +40,14 @@ public sealed partial class RepositoryEditor
         }
 
         var root = EffectiveRoot;
-        if (_publishedSnapshot is not null)
+        if (_publishedSnapshot is not null && !IsServerSigned("snapshot"))
         {
             var snap = _publishedSnapshot;
             result.Add(new RoleStatus("snapshot", snap.Signed.Version, snap.Signed.Version, snap.Signed.Expires, _pending.Contains("snapshot"),
                 [new SignatureCount("snapshot", ThresholdVerifier.CountValid(snap.SignedBytes.Span, snap.Signatures, root.Roles["snapshot"], root.Keys), root.Roles["snapshot"].Threshold)], 0));
         }
 
-        if (_publishedTimestamp is not null)
+        if (_publishedTimestamp is not null && !IsServerSigned("timestamp"))
         {
             var ts = _publishedTimestamp;
             result.Add(new RoleStatus("timestamp", ts.Signed.Version, ts.Signed.Version, ts.Signed.Expires, _pending.Contains("timestamp"),

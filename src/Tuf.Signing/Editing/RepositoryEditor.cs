@@ -92,6 +92,21 @@ public sealed partial class RepositoryEditor
             settings.ExpiryDays[role] = days;
         }
 
+        foreach (var role in options.ServerSignedRoles ?? [])
+        {
+            if (role is not "snapshot" and not "timestamp")
+            {
+                throw new SigningException($"only snapshot and timestamp can be signed by a server, not '{ErrorText.Untrusted(role)}'");
+            }
+
+            settings.ServerSignedRoles.Add(role);
+        }
+
+        if (settings.ServerSignedRoles.Contains("snapshot") && !settings.ServerSignedRoles.Contains("timestamp"))
+        {
+            throw new SigningException("a server that signs snapshot must also sign timestamp");
+        }
+
         var editor = new RepositoryEditor(directory, timeProvider ?? TimeProvider.System, settings) { _settingsDirty = true };
         var root = new Root { Version = 1, ConsistentSnapshot = options.ConsistentSnapshot, Expires = editor.ExpiryFor("root") };
         AddRoleKeys(root, "root", options.RootKeys, options.RootThreshold);
@@ -129,7 +144,7 @@ public sealed partial class RepositoryEditor
 
         if (_pendingDirty)
         {
-            AtomicFile.Write(_layout.PendingPath, JsonSerializer.SerializeToUtf8Bytes(_pending.Order(StringComparer.Ordinal).ToArray()));
+            AtomicFile.Write(_layout.PendingPath, JsonSerializer.SerializeToUtf8Bytes(_pending.Order(StringComparer.Ordinal).ToArray(), PendingJsonContext.Default.StringArray));
             _pendingDirty = false;
         }
     }
@@ -192,19 +207,21 @@ public sealed partial class RepositoryEditor
             _publishedRoot = Parse<Root>(rootPath);
         }
 
-        string timestampPath = Path.Combine(_layout.MetadataDir, "timestamp.json");
+        string timestampPath = IsServerSigned("timestamp") ? _layout.ServerSignedRecordPath("timestamp") : Path.Combine(_layout.MetadataDir, "timestamp.json");
         if (File.Exists(timestampPath) && _publishedRoot is not null)
         {
             _publishedTimestamp = Parse<Timestamp>(timestampPath);
             long v = _publishedTimestamp.Signed.SnapshotMeta.Version;
-            _publishedSnapshot = Parse<Snapshot>(_layout.MetadataPath("snapshot", _publishedRoot.Signed.ConsistentSnapshot ? v : null));
+            _publishedSnapshot = Parse<Snapshot>(IsServerSigned("snapshot")
+                ? _layout.ServerSignedRecordPath("snapshot")
+                : _layout.MetadataPath("snapshot", _publishedRoot.Signed.ConsistentSnapshot ? v : null));
         }
 
         if (File.Exists(_layout.PendingPath))
         {
             try
             {
-                foreach (var p in JsonSerializer.Deserialize<string[]>(ReadFile(_layout.PendingPath)) ?? [])
+                foreach (var p in JsonSerializer.Deserialize(ReadFile(_layout.PendingPath), PendingJsonContext.Default.StringArray) ?? [])
                 {
                     _pending.Add(p);
                 }
@@ -215,6 +232,11 @@ public sealed partial class RepositoryEditor
             }
         }
     }
+
+    /// <summary>Roles a server signs when the repository is published (<c>timestamp</c>, maybe <c>snapshot</c>); empty for a fully offline repository.</summary>
+    public IReadOnlyCollection<string> ServerSignedRoles => Settings.ServerSignedRoles;
+
+    private bool IsServerSigned(string role) => Settings.ServerSignedRoles.Contains(role);
 
     private static SignedEnvelope<T> Parse<T>(string path)
         where T : Signed

@@ -38,4 +38,12 @@ public sealed class RepositoryInitOptions
     /// <summary>Days of validity of new versions, by role (<c>root</c>, <c>targets</c>, <c>snapshot</c>, <c>timestamp</c>, <c>delegated</c>).</summary>
     /// <value>root 365, targets 90, snapshot 7, timestamp 1, delegated 90.</value>
     public IReadOnlyDictionary<string, int>? ExpiryDays { get; init; }
+
+    /// <summary>
+    /// Top-level roles whose key a server holds: <c>timestamp</c>, and optionally <c>snapshot</c> as well. Their keys
+    /// (the server's public keys) go in <see cref="TimestampKeys"/> / <see cref="SnapshotKeys"/>; a commit then
+    /// neither needs them nor writes their metadata, because the server signs them when the repository is published.
+    /// </summary>
+    /// <value>None: every role is signed locally.</value>
+    public IReadOnlyCollection<string>? ServerSignedRoles { get; init; }
 }

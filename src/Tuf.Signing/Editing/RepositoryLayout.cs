@@ -20,6 +20,7 @@ internal sealed class RepositoryLayout
         SourcesPath = Path.Combine(StagingDir, "sources.json");
         SettingsPath = Path.Combine(StagingDir, "settings.json");
         PendingPath = Path.Combine(StagingDir, "pending.json");
+        ServerSignedRecordsDir = Path.Combine(StagingDir, "server-signed");
     }
 
     public string Root { get; }
@@ -41,6 +42,11 @@ internal sealed class RepositoryLayout
     public string SettingsPath { get; }
 
     public string PendingPath { get; }
+
+    /// <summary>Unsigned local records of the roles a server signs (what the last commit would have published).</summary>
+    public string ServerSignedRecordsDir { get; }
+
+    public string ServerSignedRecordPath(string role) => Path.Combine(ServerSignedRecordsDir, role + ".json");
 
     /// <summary>Role names are percent-encoded with no safe characters, as clients do when building URLs.</summary>
     public static string EncodeRoleName(string role) => Uri.EscapeDataString(role);

@@ -37,6 +37,9 @@ internal sealed class RepositorySettings
     /// </summary>
     public bool PublishAllHashNames { get; set; } = true;
 
+    /// <summary>Roles a server signs (<c>timestamp</c>, maybe <c>snapshot</c>): commits keep only unsigned local records of them.</summary>
+    public SortedSet<string> ServerSignedRoles { get; } = new(StringComparer.Ordinal);
+
     public int DaysFor(string role) =>
         ExpiryDays.TryGetValue(role, out int d) ? d : ExpiryDays.GetValueOrDefault("delegated", DefaultTargetsDays);
 
@@ -56,6 +59,17 @@ internal sealed class RepositorySettings
             }
 
             w.WriteEndObject();
+            if (ServerSignedRoles.Count > 0)
+            {
+                w.WriteStartArray("server_signed_roles");
+                foreach (var role in ServerSignedRoles)
+                {
+                    w.WriteStringValue(role);
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteEndObject();
         }
 
@@ -89,6 +103,20 @@ internal sealed class RepositorySettings
                 foreach (var p in days.EnumerateObject())
                 {
                     settings.ExpiryDays[p.Name] = p.Value.GetInt32();
+                }
+            }
+
+            if (doc.RootElement.TryGetProperty("server_signed_roles", out var serverRoles))
+            {
+                foreach (var r in serverRoles.EnumerateArray())
+                {
+                    string role = r.GetString() ?? "";
+                    if (role is not "snapshot" and not "timestamp")
+                    {
+                        throw new SigningException($"{source}: server_signed_roles may hold only snapshot and timestamp");
+                    }
+
+                    settings.ServerSignedRoles.Add(role);
                 }
             }
 
