@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: `tuf repo add` of N small files into succinct hash bins, then `tuf repo commit`; then add one file and
-# commit again, counting the metadata files that change. Usage: signing-bins.sh [N=100000] [BINS=1024]
+# commit again, counting the metadata files that change. Usage: [LINK=1] signing-bins.sh [N=100000] [BINS=1024]
+# LINK=1 adds with --link (targets hard-linked to the source files at commit instead of copied).
+# HASH_NAMES=first publishes each target under its SHA-256 name only (settings.json "target_hash_names").
 # Keep runs short on shared machines; the work folder is deleted at the end.
 set -euo pipefail
 N=${1:-100000}
@@ -17,14 +19,17 @@ export TUF_KEY_PASSPHRASE=bench
 python3 "$HERE/signing-make-files.py" "$WORK/files" "$N"
 for k in root targets snapshot timestamp bins; do "$TUF" key generate "$k" --keystore "$WORK/keys" >/dev/null; done
 "$TUF" repo init "$WORK/repo" --root-key root --targets-key targets --snapshot-key snapshot --timestamp-key timestamp --keystore "$WORK/keys" >/dev/null
+if [ "${HASH_NAMES:-all}" != all ]; then
+  python3 -c 'import json,sys; p=sys.argv[1]; s=json.load(open(p)); s["target_hash_names"]=sys.argv[2]; json.dump(s,open(p,"w"))' "$WORK/repo/.tuf-staging/settings.json" "$HASH_NAMES"
+fi
 "$TUF" repo delegate-bins "$WORK/repo" --bins "$BINS" --key bins --keystore "$WORK/keys" >/dev/null
 "$TUF" repo commit "$WORK/repo" --key root targets bins snapshot timestamp --keystore "$WORK/keys" >/dev/null
 
 # Wall time, and CPU time (user+sys) in brackets: on a loaded shared machine the CPU figure is the steadier one.
 t() { /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$@" >/dev/null; awk '{printf "%.2fs [cpu %.2fs]", $1, $2+$3}' "$WORK/time.txt"; }
-ADD=$(t "$TUF" repo add "$WORK/repo" "$WORK/files")
+ADD=$(t "$TUF" repo add "$WORK/repo" "$WORK/files" ${LINK:+--link})
 COMMIT=$(t "$TUF" repo commit "$WORK/repo" --key bins snapshot timestamp --keystore "$WORK/keys")
-echo "add $N files: $ADD; commit: $COMMIT ($BINS bins; load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores)"
+echo "add $N files${LINK:+ --link} (hash names: ${HASH_NAMES:-all}): $ADD; commit: $COMMIT ($BINS bins; load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores)"
 
 ls "$WORK/repo/metadata" | sort > "$WORK/before.txt"
 echo "one more" > "$WORK/one.txt"

@@ -31,6 +31,28 @@ public sealed class RepoCommandTests : IDisposable
     }
 
     [Fact]
+    public void AddLink_ThenSourceChanged_CommitRefusedWithClearErrorAndNothingPublished()
+    {
+        _cli.InitAndCommit();
+        string source = _cli.Source("tool.bin", "version one");
+        _cli.RunOk("repo", "add", _cli.Repo, source, "--link");
+        File.WriteAllText(source, "version two!");
+        string timestamp = File.ReadAllText(Path.Combine(_cli.Repo, "metadata", "timestamp.json"));
+        Assert.Equal(1, _cli.Run("repo", "commit", _cli.Repo, "--key", "targets", "snapshot", "timestamp", "--keystore", _cli.Keys));
+        Assert.Contains("changed since 'tuf repo add'", _cli.Err);
+        Assert.DoesNotContain("   at ", _cli.Err);
+        Assert.Equal(timestamp, File.ReadAllText(Path.Combine(_cli.Repo, "metadata", "timestamp.json")));
+
+        // Adding it again records the new content; the commit then publishes it as a link to the source.
+        _cli.RunOk("repo", "add", _cli.Repo, source, "--link");
+        _cli.RunOk("repo", "commit", _cli.Repo, "--key", "targets", "snapshot", "timestamp", "--keystore", _cli.Keys);
+        var targets = MetadataParser.Parse<Targets>(File.ReadAllBytes(Path.Combine(_cli.Repo, "metadata", "2.targets.json"))).Signed;
+        string hash = targets.TargetFiles["tool.bin"].Hashes["sha256"];
+        Assert.Equal("version two!", File.ReadAllText(Path.Combine(_cli.Repo, "targets", $"{hash}.tool.bin")));
+        _cli.AssertPublishedAndVerified();
+    }
+
+    [Fact]
     public async Task Walkthrough_ServedOverHttp_TufDownloadVerifiesTargets()
     {
         // The README walkthrough end to end: keys, repository, delegation, hash bins, commit, then `tuf download`

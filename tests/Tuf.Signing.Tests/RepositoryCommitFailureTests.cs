@@ -44,17 +44,95 @@ public sealed class RepositoryCommitFailureTests
     }
 
     [Fact]
-    public async Task Commit_StagedContentDeleted_RefusedBeforeWriting()
+    public async Task Commit_SourceDeletedAfterAdd_RefusedBeforeWriting()
     {
         using var repo = new TestRepository();
         await repo.CommitAsync();
         var editor = repo.Open();
-        await editor.AddTargetsAsync([new TargetSource("a", repo.WriteSource("a", "a"))]);
+        string source = repo.WriteSource("a", "a");
+        await editor.AddTargetsAsync([new TargetSource("a", source)]);
         editor.Save();
-        Directory.Delete(Path.Combine(repo.Directory, ".tuf-staging", "blobs"), recursive: true);
+        File.Delete(source);
         string before = repo.Fingerprint();
         var ex = await Assert.ThrowsAsync<SigningException>(() => repo.CommitAsync());
-        Assert.Contains("missing from the staging area", ex.Message);
+        Assert.Contains("content of 1 target(s) is missing", ex.Message);
         Assert.Equal(before, repo.Fingerprint());
+    }
+
+    [Fact]
+    public async Task Commit_SourceLengthChangedAfterAdd_RefusedBeforeWriting()
+    {
+        using var repo = new TestRepository();
+        await repo.CommitAsync();
+        var editor = repo.Open();
+        string source = repo.WriteSource("a", "original");
+        await editor.AddTargetsAsync([new TargetSource("a", source)]);
+        editor.Save();
+        File.WriteAllText(source, "changed, and longer");
+        string before = repo.Fingerprint();
+        var ex = await Assert.ThrowsAsync<SigningException>(() => repo.CommitAsync());
+        Assert.Contains("changed since 'tuf repo add'", ex.Message);
+        Assert.Equal(before, repo.Fingerprint());
+    }
+
+    [Theory]
+    [InlineData(100, false)]
+    [InlineData(3 << 20, false)]
+    [InlineData(100, true)]
+    [InlineData(3 << 20, true)]
+    public async Task Commit_SourceContentChangedKeepingSizeAndTime_RefusedAndNothingPublished(int size, bool link)
+    {
+        using var repo = new TestRepository();
+        await repo.CommitAsync();
+        var editor = repo.Open();
+        var sources = new List<TargetSource>();
+        for (int i = 0; i < 20; i++)
+        {
+            sources.Add(new TargetSource($"dir/f{i}", repo.WriteSource($"f{i}", new string((char)('a' + i), size))) { Link = link });
+        }
+
+        await editor.AddTargetsAsync(sources);
+        editor.Save();
+        string timestampBefore = File.ReadAllText(Path.Combine(repo.Directory, "metadata", "timestamp.json"));
+
+        // Same length and same last write time, different bytes: only re-hashing at commit can notice.
+        string tampered = sources[7].FilePath;
+        var time = File.GetLastWriteTimeUtc(tampered);
+        File.WriteAllText(tampered, new string('z', size));
+        File.SetLastWriteTimeUtc(tampered, time);
+
+        var ex = await Assert.ThrowsAsync<SigningException>(() => repo.CommitAsync());
+        Assert.Contains("f7 changed since 'tuf repo add'", ex.Message);
+        Assert.Contains("nothing committed", ex.Message);
+        Assert.Equal(timestampBefore, File.ReadAllText(Path.Combine(repo.Directory, "metadata", "timestamp.json")));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(repo.Directory, "targets"), "*", SearchOption.AllDirectories));
+        var verified = repo.Verify();
+        Assert.Equal(1, verified.Timestamp.Version);
+        Assert.Empty(verified.Roles["targets"].TargetFiles);
+
+        // Adding the file again records its new hashes, and the commit then succeeds.
+        editor = repo.Open();
+        await editor.AddTargetsAsync([sources[7]]);
+        editor.Save();
+        await repo.CommitAsync();
+        Assert.Equal(20, repo.Verify().Roles["targets"].TargetFiles.Count);
+    }
+
+    [Fact]
+    public async Task Commit_LeftoverFileAtHashName_IsReplacedWithTheRightContent()
+    {
+        using var repo = new TestRepository();
+        await repo.CommitAsync();
+        var editor = repo.Open();
+        var added = await editor.AddTargetsAsync([new TargetSource("d/a", repo.WriteSource("a", "content"))]);
+        editor.Save();
+
+        // What an interrupted commit could leave behind: a partial file under the final name.
+        string sha256 = added[0].Hashes["sha256"];
+        Directory.CreateDirectory(Path.Combine(repo.Directory, "targets", "d"));
+        File.WriteAllText(Path.Combine(repo.Directory, "targets", "d", sha256 + ".a"), "cont");
+        await repo.CommitAsync();
+        Assert.Equal("content", File.ReadAllText(Path.Combine(repo.Directory, "targets", "d", sha256 + ".a")));
+        Assert.Equal("content", File.ReadAllText(Path.Combine(repo.Directory, "targets", "d", added[0].Hashes["sha512"] + ".a")));
     }
 }

@@ -68,6 +68,53 @@ public sealed class RepositoryEditorTests
     }
 
     [Fact]
+    public async Task AddTargets_HashesInPlace_NoCopyInStagingUntilCommitPublishesBothHashNames()
+    {
+        using var repo = new TestRepository();
+        var editor = repo.Open();
+        var added = await editor.AddTargetsAsync([new TargetSource("x/a.txt", repo.WriteSource("a", "hello"))]);
+        editor.Save();
+        Assert.False(Directory.Exists(Path.Combine(repo.Directory, ".tuf-staging", "blobs")));
+        Assert.False(Directory.Exists(Path.Combine(repo.Directory, "targets")));
+        Assert.True(File.Exists(Path.Combine(repo.Directory, ".tuf-staging", "sources.json")));
+
+        await repo.CommitAsync();
+        string dir = Path.Combine(repo.Directory, "targets", "x");
+        Assert.Equal("hello", File.ReadAllText(Path.Combine(dir, added[0].Hashes["sha256"] + ".a.txt")));
+        Assert.Equal("hello", File.ReadAllText(Path.Combine(dir, added[0].Hashes["sha512"] + ".a.txt")));
+        Assert.False(File.Exists(Path.Combine(repo.Directory, ".tuf-staging", "sources.json")));
+    }
+
+    [Fact]
+    public async Task Commit_AddedWithLink_PublishesBothHashNamesWithTheSourceContent()
+    {
+        using var repo = new TestRepository();
+        var editor = repo.Open();
+        string source = repo.WriteSource("a", "linked");
+        var added = await editor.AddTargetsAsync([new TargetSource("x/a.txt", source) { Link = true }]);
+        editor.Save();
+        Assert.Contains("\"link\":true", File.ReadAllText(Path.Combine(repo.Directory, ".tuf-staging", "sources.json")));
+        await repo.CommitAsync();
+        string dir = Path.Combine(repo.Directory, "targets", "x");
+        Assert.Equal("linked", File.ReadAllText(Path.Combine(dir, added[0].Hashes["sha256"] + ".a.txt")));
+        Assert.Equal("linked", File.ReadAllText(Path.Combine(dir, added[0].Hashes["sha512"] + ".a.txt")));
+        Assert.Single(repo.Verify().Roles["targets"].TargetFiles);
+    }
+
+    [Fact]
+    public async Task Commit_TargetHashNamesFirst_PublishesOnlySha256Name()
+    {
+        using var repo = new TestRepository();
+        var editor = repo.Open();
+        editor.Settings.PublishAllHashNames = false;
+        var added = await editor.AddTargetsAsync([new TargetSource("a.txt", repo.WriteSource("a", "hello"))]);
+        await editor.CommitAsync(repo.AllKeys);
+        Assert.Equal(["targets/" + added[0].Hashes["sha256"] + ".a.txt"], Directory.EnumerateFiles(Path.Combine(repo.Directory, "targets")).Select(f => "targets/" + Path.GetFileName(f)));
+        Assert.False(RepositorySettings.Parse(editor.Settings.ToBytes(), "settings.json").PublishAllHashNames);
+        Assert.True(RepositorySettings.Parse("{}"u8, "settings.json").PublishAllHashNames);
+    }
+
+    [Fact]
     public async Task AddTargets_Custom_IsStored()
     {
         using var repo = new TestRepository();

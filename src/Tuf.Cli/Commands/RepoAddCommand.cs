@@ -18,11 +18,17 @@ internal static class RepoAddCommand
         var asPath = new Option<string>("--as") { Description = "Target path for a single file, or the path prefix for a folder", HelpName = "PATH" };
         var role = new Option<string>("--role") { Description = "The targets role to add to (default: targets, or its hash bins)", HelpName = "ROLE" };
         var custom = new Option<string>("--custom") { Description = "A JSON object stored as each target's custom field", HelpName = "JSON" };
-        var command = new Command("add", "Stage target files: hash (sha256, sha512) and copy them into the staging area") { dir, files, asPath, role, custom };
+        var link = new Option<bool>("--link") { Description = "At commit, hard-link the files into targets/ instead of copying them (faster; never modify them in place afterwards)" };
+        var command = new Command("add", "Stage target files: hash them (sha256, sha512) in place; commit copies them into targets/ (keep them until then)") { dir, files, asPath, role, custom, link };
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             var editor = RepoCommand.Open(parse, dir);
             var sources = Collect(parse.GetValue(files)!, parse.GetValue(asPath));
+            if (parse.GetValue(link))
+            {
+                sources = [.. sources.Select(s => s with { Link = true })];
+            }
+
             JsonElement? customJson = null;
             if (parse.GetValue(custom) is { } text)
             {

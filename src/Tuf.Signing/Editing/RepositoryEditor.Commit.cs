@@ -122,7 +122,7 @@ public sealed partial class RepositoryEditor
         cancellationToken.ThrowIfCancellationRequested();
 
         // 4. Write: targets, then new versioned metadata, then pointers; timestamp.json last.
-        int targetsWritten = PublishTargets(targetWrites, consistent);
+        int targetsWritten = PublishTargets(targetWrites, consistent, cancellationToken);
         var versioned = new List<(string Path, ReadOnlyMemory<byte> Bytes)>();
         var pointers = new List<(string Path, ReadOnlyMemory<byte> Bytes)>();
         foreach (var (name, signedRole) in signedRoles)
@@ -223,17 +223,20 @@ public sealed partial class RepositoryEditor
         }
     }
 
-    private sealed record TargetWrite(string TargetPath, string Sha256, string Sha512, string? Blob);
+    /// <summary>One target content to publish: from a source file (re-hashed), a staged blob, or an already published file.</summary>
+    private sealed record TargetWrite(string TargetPath, long Length, string Sha256, string Sha512, string? Source, bool FromBlob, bool Link = false);
 
     private List<TargetWrite> CollectTargetWrites(List<string> stagedNames, bool consistent)
     {
         var writes = new List<TargetWrite>();
         var missing = new List<string>();
+        var changed = new List<string>();
 
-        // One directory listing instead of a stat per target (a commit may publish 100,000 of them).
+        // Older staging areas hold copies in blobs/: one directory listing instead of a stat per target.
         var blobs = System.IO.Directory.Exists(_layout.BlobsDir)
             ? System.IO.Directory.EnumerateFiles(_layout.BlobsDir).Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string?>(StringComparer.Ordinal);
+        var sources = Sources;
         bool publishedConsistent = _publishedRoot?.Signed.ConsistentSnapshot ?? consistent;
         foreach (var name in stagedNames)
         {
@@ -261,75 +264,170 @@ public sealed partial class RepositoryEditor
                     continue;
                 }
 
-                bool staged = blobs.Contains(sha256);
-                if (!staged && !(consistent && File.Exists(_layout.TargetPath(path, sha256))))
+                if (sources.TryGet(sha256, out var source))
+                {
+                    // A cheap identity check before anything is written; the copy re-hashes the content anyway.
+                    var info = new FileInfo(source.FilePath);
+                    if (!info.Exists)
+                    {
+                        missing.Add(path);
+                    }
+                    else if (info.Length != source.Length || info.LastWriteTimeUtc.Ticks != source.LastWriteTicks)
+                    {
+                        changed.Add(path);
+                    }
+                    else
+                    {
+                        writes.Add(new TargetWrite(path, source.Length, sha256, sha512, source.FilePath, FromBlob: false, source.Link));
+                    }
+                }
+                else if (blobs.Contains(sha256))
+                {
+                    writes.Add(new TargetWrite(path, file.Length, sha256, sha512, Path.Combine(_layout.BlobsDir, sha256), FromBlob: true));
+                }
+                else if (consistent && File.Exists(_layout.TargetPath(path, sha256)))
+                {
+                    writes.Add(new TargetWrite(path, file.Length, sha256, sha512, null, FromBlob: false));
+                }
+                else
                 {
                     missing.Add(path);
-                    continue;
                 }
-
-                writes.Add(new TargetWrite(path, sha256, sha512, staged ? Path.Combine(_layout.BlobsDir, sha256) : null));
             }
+        }
+
+        if (changed.Count > 0)
+        {
+            throw new SigningException($"nothing committed: {changed.Count} target file(s) changed since 'tuf repo add' (first: '{ErrorText.Untrusted(changed[0])}'); add them again");
         }
 
         if (missing.Count > 0)
         {
-            throw new SigningException($"nothing committed: the content of {missing.Count} target(s) is missing from the staging area (first: '{ErrorText.Untrusted(missing[0])}'); add them again");
+            throw new SigningException($"nothing committed: the content of {missing.Count} target(s) is missing (first: '{ErrorText.Untrusted(missing[0])}'; 'tuf repo add' records where each file is and commit reads it from there); add them again");
         }
 
         return writes;
     }
 
     /// <summary>
-    /// Publishes target contents by moving staged blobs into place (consistent snapshots: <c>SHA256.name</c>, with
-    /// <c>SHA512.name</c> hard-linked to it, so either hash finds the file).
+    /// Publishes target contents (consistent snapshots: <c>SHA256.name</c>, plus <c>SHA512.name</c> hard-linked to it
+    /// unless the settings say <c>first</c>), copying each source file with one read and one write while re-hashing it,
+    /// on every core. Folders are created once up front. When a source no longer matches its hashes, the files this
+    /// call created are removed and nothing is committed (no metadata has been written yet).
     /// </summary>
-    private int PublishTargets(List<TargetWrite> writes, bool consistent)
+    private int PublishTargets(List<TargetWrite> writes, bool consistent, CancellationToken cancellationToken)
     {
-        int count = 0;
-        var published = new Dictionary<string, string>(StringComparer.Ordinal);
+        // The same content under several paths is read once: the first path is written, the others linked to it.
+        var firsts = new List<TargetWrite>();
+        var duplicates = new List<TargetWrite>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var write in writes)
+        {
+            (seen.Add(write.Sha256) ? firsts : duplicates).Add(write);
+        }
+
         var directories = new HashSet<string>(StringComparer.Ordinal);
         foreach (var write in writes)
         {
-            string destination = _layout.TargetPath(write.TargetPath, consistent ? write.Sha256 : null);
-            string dir = Path.GetDirectoryName(destination)!;
-            if (directories.Add(dir))
+            if (directories.Add(Path.GetDirectoryName(_layout.TargetPath(write.TargetPath, null))!))
             {
-                System.IO.Directory.CreateDirectory(dir);
-            }
-
-            if (published.TryGetValue(write.Sha256, out var first))
-            {
-                // The same content under another path: link (or copy) the first published file.
-                if (first != destination)
-                {
-                    string temp = destination + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                    if (!HardLink.TryCreate(first, temp))
-                    {
-                        File.Copy(first, temp);
-                    }
-
-                    File.Move(temp, destination, overwrite: true);
-                }
-            }
-            else if (write.Blob is not null)
-            {
-                File.Move(write.Blob, destination, overwrite: true);
-            }
-
-            published.TryAdd(write.Sha256, destination);
-            count++;
-            if (consistent)
-            {
-                string second = _layout.TargetPath(write.TargetPath, write.Sha512);
-                if (!HardLink.TryCreate(destination, second) && !File.Exists(second))
-                {
-                    File.Copy(destination, second);
-                }
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(_layout.TargetPath(write.TargetPath, null))!);
             }
         }
 
-        return count;
+        bool secondName = consistent && Settings.PublishAllHashNames;
+        var created = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var destinations = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            Parallel.ForEach(firsts, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, write =>
+            {
+                string destination = _layout.TargetPath(write.TargetPath, consistent ? write.Sha256 : null);
+                if (write.FromBlob)
+                {
+                    File.Move(write.Source!, destination, overwrite: true);
+                }
+                else if (write.Source is not null && write.Link && consistent && TargetHasher.TryLinkVerified(write.Source, write.Length, write.Sha256, destination))
+                {
+                    created.Add(destination);
+                }
+                else if (write.Source is not null && TargetHasher.CopyVerified(write.Source, write.Length, write.Sha256, destination, direct: consistent, cancellationToken))
+                {
+                    created.Add(destination);
+                }
+
+                destinations[write.Sha256] = destination;
+                if (secondName)
+                {
+                    LinkSecondName(destination, _layout.TargetPath(write.TargetPath, write.Sha512), created);
+                }
+            });
+        }
+        catch (AggregateException ex)
+        {
+            RemoveCreated(created);
+            var first = ex.Flatten().InnerExceptions[0];
+            if (first is SigningException or IOException or UnauthorizedAccessException or OperationCanceledException)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+            }
+
+            throw;
+        }
+        catch
+        {
+            RemoveCreated(created);
+            throw;
+        }
+
+        foreach (var write in duplicates)
+        {
+            string first = destinations[write.Sha256];
+            string destination = _layout.TargetPath(write.TargetPath, consistent ? write.Sha256 : null);
+            if (first != destination)
+            {
+                string temp = destination + "." + Guid.NewGuid().ToString("N") + ".tmp";
+                if (!HardLink.TryCreate(first, temp))
+                {
+                    File.Copy(first, temp);
+                }
+
+                File.Move(temp, destination, overwrite: true);
+            }
+
+            if (secondName)
+            {
+                LinkSecondName(destination, _layout.TargetPath(write.TargetPath, write.Sha512), created);
+            }
+        }
+
+        return writes.Count;
+    }
+
+    /// <summary>Hard-links (or copies) the SHA-512 name; an existing file of that name is replaced atomically.</summary>
+    private static void LinkSecondName(string destination, string second, System.Collections.Concurrent.ConcurrentBag<string> created)
+    {
+        if (HardLink.TryCreate(destination, second))
+        {
+            created.Add(second);
+            return;
+        }
+
+        string temp = second + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        if (!HardLink.TryCreate(destination, temp))
+        {
+            File.Copy(destination, temp);
+        }
+
+        File.Move(temp, second, overwrite: true);
+    }
+
+    private static void RemoveCreated(IEnumerable<string> created)
+    {
+        foreach (var path in created)
+        {
+            AtomicFile.TryDelete(path);
+        }
     }
 
     private void ClearStaging()
@@ -345,6 +443,8 @@ public sealed partial class RepositoryEditor
         }
 
         AtomicFile.TryDelete(_layout.PendingPath);
+        AtomicFile.TryDelete(_layout.SourcesPath);
+        _sources = null;
         if (_settingsDirty || !File.Exists(_layout.SettingsPath))
         {
             AtomicFile.Write(_layout.SettingsPath, Settings.ToBytes());

@@ -6,8 +6,9 @@ namespace Tuf.Signing;
 public sealed partial class RepositoryEditor
 {
     /// <summary>
-    /// Adds (or replaces) target files. Each file is read once, hashed with SHA-256 and SHA-512 and copied into the
-    /// staging area. A target goes to <paramref name="role"/> (default <c>targets</c>); when that role delegates to
+    /// Adds (or replaces) target files. Each file is read once and hashed with SHA-256 and SHA-512 in place; the
+    /// staging area records its path, length and last write time, and <see cref="CommitAsync"/> copies it into
+    /// <c>targets/</c>, refusing if its content changed in between. Keep the files until the commit. A target goes to <paramref name="role"/> (default <c>targets</c>); when that role delegates to
     /// hash bins, to the bin responsible for its path. Every input is checked before anything is staged.
     /// </summary>
     /// <param name="sources">The files and their target paths.</param>
@@ -46,7 +47,6 @@ public sealed partial class RepositoryEditor
             roles[i] = ResolveTargetRole(source.TargetPath, role, cache);
         }
 
-        System.IO.Directory.CreateDirectory(_layout.BlobsDir);
         var results = new TargetHasher.Result[sources.Count];
         int done = 0;
         var errors = new ConcurrentQueue<Exception>();
@@ -54,7 +54,7 @@ public sealed partial class RepositoryEditor
         {
             try
             {
-                results[i] = TargetHasher.CopyToBlob(sources[i].FilePath, _layout.BlobsDir, cancellationToken);
+                results[i] = TargetHasher.Hash(sources[i].FilePath, cancellationToken);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -71,6 +71,12 @@ public sealed partial class RepositoryEditor
         if (errors.TryPeek(out var first))
         {
             throw first;
+        }
+
+        var staging = Sources;
+        for (int i = 0; i < sources.Count; i++)
+        {
+            staging.Add(results[i].Sha256, new StagedSources.Entry(Path.GetFullPath(sources[i].FilePath), results[i].Length, results[i].LastWriteTicks, sources[i].Link));
         }
 
         var entries = new TargetFile[sources.Count];

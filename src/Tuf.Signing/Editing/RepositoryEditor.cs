@@ -18,6 +18,7 @@ public sealed partial class RepositoryEditor
     private SignedEnvelope<Root>? _publishedRoot;
     private SignedEnvelope<Timestamp>? _publishedTimestamp;
     private SignedEnvelope<Snapshot>? _publishedSnapshot;
+    private StagedSources? _sources;
     private bool _settingsDirty;
     private bool _pendingDirty;
 
@@ -34,6 +35,9 @@ public sealed partial class RepositoryEditor
     internal RepositorySettings Settings { get; }
 
     internal RepositoryLayout Layout => _layout;
+
+    /// <summary>The staged targets' source files, loaded on first use.</summary>
+    private StagedSources Sources => _sources ??= StagedSources.Load(_layout.SourcesPath);
 
     /// <summary>Opens an existing repository folder (one made by <see cref="Init"/>).</summary>
     /// <param name="directory">The repository folder.</param>
@@ -131,6 +135,11 @@ public sealed partial class RepositoryEditor
                 AtomicFile.Write(_layout.StagedRolePath(state.Name), MetadataWriter.ToFileBytes(state.Signed, state.Signatures, MetadataFileFormat.Indented), durable: false);
                 state.Dirty = false;
             }
+        }
+
+        if (_sources is { Dirty: true })
+        {
+            _sources.Save(_layout.SourcesPath);
         }
 
         if (_pendingDirty)

@@ -17,6 +17,7 @@ internal sealed class RepositoryLayout
         StagingDir = Path.Combine(Root, StagingFolderName);
         StagedRolesDir = Path.Combine(StagingDir, "roles");
         BlobsDir = Path.Combine(StagingDir, "blobs");
+        SourcesPath = Path.Combine(StagingDir, "sources.json");
         SettingsPath = Path.Combine(StagingDir, "settings.json");
         PendingPath = Path.Combine(StagingDir, "pending.json");
         ServerSignedRecordsDir = Path.Combine(StagingDir, "server-signed");
@@ -32,7 +33,11 @@ internal sealed class RepositoryLayout
 
     public string StagedRolesDir { get; }
 
+    /// <summary>Staged target contents of older versions (copies); new adds record their sources in <see cref="SourcesPath"/>.</summary>
     public string BlobsDir { get; }
+
+    /// <summary>Where each staged target's content is (<see cref="StagedSources"/>).</summary>
+    public string SourcesPath { get; }
 
     public string SettingsPath { get; }
 

@@ -29,6 +29,14 @@ internal sealed class RepositorySettings
     /// </summary>
     public MetadataFileFormat FileFormat { get; set; } = MetadataFileFormat.Indented;
 
+    /// <summary>
+    /// With consistent snapshots, whether each target is published under every listed hash name
+    /// (<c>SHA256.name</c> plus a hard link <c>SHA512.name</c>, the default) or only under the first one
+    /// (<c>"target_hash_names": "first"</c>). Our client and python-tuf fetch the first listed hash's name, but
+    /// go-tuf picks one of the hashes in map order, so the second name is kept unless configured otherwise.
+    /// </summary>
+    public bool PublishAllHashNames { get; set; } = true;
+
     /// <summary>Roles a server signs (<c>timestamp</c>, maybe <c>snapshot</c>): commits keep only unsigned local records of them.</summary>
     public SortedSet<string> ServerSignedRoles { get; } = new(StringComparer.Ordinal);
 
@@ -43,6 +51,7 @@ internal sealed class RepositorySettings
             w.WriteStartObject();
             w.WriteNumber("version", 1);
             w.WriteString("file_format", FileFormat == MetadataFileFormat.Indented ? "indented" : "compact");
+            w.WriteString("target_hash_names", PublishAllHashNames ? "all" : "first");
             w.WriteStartObject("expiry_days");
             foreach (var (role, days) in ExpiryDays.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
@@ -77,6 +86,16 @@ internal sealed class RepositorySettings
             if (doc.RootElement.TryGetProperty("file_format", out var ff))
             {
                 settings.FileFormat = ff.GetString() == "indented" ? MetadataFileFormat.Indented : MetadataFileFormat.Compact;
+            }
+
+            if (doc.RootElement.TryGetProperty("target_hash_names", out var names))
+            {
+                settings.PublishAllHashNames = names.GetString() switch
+                {
+                    "all" => true,
+                    "first" => false,
+                    _ => throw new FormatException("target_hash_names must be \"all\" or \"first\""),
+                };
             }
 
             if (doc.RootElement.TryGetProperty("expiry_days", out var days))

@@ -1,42 +1,41 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 
 namespace Tuf.Signing;
 
-/// <summary>Hashes a target file with SHA-256 and SHA-512 in one streaming pass, copying it into the staging area.</summary>
+/// <summary>
+/// Reads target files: at <c>add</c> it hashes a file in place (SHA-256 and SHA-512 in one pass, no copy); at
+/// <c>commit</c> it streams the same file into <c>targets/</c>, re-hashing what it writes and refusing when the
+/// content is no longer what was hashed, so the bytes published are the bytes listed in the metadata.
+/// </summary>
 internal static class TargetHasher
 {
     private const int SmallFile = 1 << 20;
+    private const int ChunkSize = 1 << 16;
 
-    /// <summary>The length and hashes of a copied target.</summary>
-    public readonly record struct Result(long Length, string Sha256, string Sha512);
+    /// <summary>The length, hashes and last write time (UTC ticks) of a hashed target file.</summary>
+    public readonly record struct Result(long Length, string Sha256, string Sha512, long LastWriteTicks);
 
-    /// <summary>
-    /// Reads <paramref name="source"/> once, computing both hashes, and stores the content as
-    /// <c>blobDir/SHA256</c> (content-addressed, so the same content is stored once).
-    /// </summary>
-    public static Result CopyToBlob(string source, string blobDir, CancellationToken cancellationToken)
+    /// <summary>Reads <paramref name="source"/> once and computes its SHA-256 and SHA-512.</summary>
+    public static Result Hash(string source, CancellationToken cancellationToken)
     {
-        using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        long length = input.Length;
+        if (PosixFile.Supported && TryHashSmall(source) is { } quick)
+        {
+            return quick;
+        }
+
+        using var handle = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        long ticks = File.GetLastWriteTimeUtc(handle).Ticks;
+        long length = RandomAccess.GetLength(handle);
         if (length <= SmallFile)
         {
-            // Small files: one read, both hashes over the buffer, one write to a temp name renamed to the hash.
             byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
             try
             {
-                int read = ReadFully(input, buffer.AsSpan(0, (int)length));
+                int read = ReadFully(handle, buffer.AsSpan(0, (int)length), 0);
                 var data = buffer.AsSpan(0, read);
-                string sha256 = Convert.ToHexStringLower(SHA256.HashData(data));
-                string sha512 = Convert.ToHexStringLower(SHA512.HashData(data));
-                string smallTemp = Path.Combine(blobDir, "." + Guid.NewGuid().ToString("N") + ".tmp");
-                using (var handle = File.OpenHandle(smallTemp, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite))
-                {
-                    RandomAccess.Write(handle, data, 0);
-                }
-
-                File.Move(smallTemp, Path.Combine(blobDir, sha256), overwrite: true);
-                return new Result(read, sha256, sha512);
+                return new Result(read, Convert.ToHexStringLower(SHA256.HashData(data)), Convert.ToHexStringLower(SHA512.HashData(data)), ticks);
             }
             finally
             {
@@ -44,51 +43,381 @@ internal static class TargetHasher
             }
         }
 
-        string temp = Path.Combine(blobDir, "." + Guid.NewGuid().ToString("N") + ".tmp");
+        using var h256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var h512 = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
-            using var h256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            using var h512 = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
             long total = 0;
-            using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+            int n;
+            while ((n = RandomAccess.Read(handle, chunk.AsSpan(0, ChunkSize), total)) > 0)
             {
-                byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
-                try
-                {
-                    int n;
-                    while ((n = input.Read(buffer, 0, buffer.Length)) > 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        h256.AppendData(buffer, 0, n);
-                        h512.AppendData(buffer, 0, n);
-                        output.Write(buffer, 0, n);
-                        total += n;
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-
+                cancellationToken.ThrowIfCancellationRequested();
+                h256.AppendData(chunk, 0, n);
+                h512.AppendData(chunk, 0, n);
+                total += n;
             }
 
-            string sha256 = Convert.ToHexStringLower(h256.GetHashAndReset());
-            string sha512 = Convert.ToHexStringLower(h512.GetHashAndReset());
-            File.Move(temp, Path.Combine(blobDir, sha256), overwrite: true);
-            return new Result(total, sha256, sha512);
+            return new Result(total, Convert.ToHexStringLower(h256.GetHashAndReset()), Convert.ToHexStringLower(h512.GetHashAndReset()), ticks);
         }
         finally
         {
-            AtomicFile.TryDelete(temp);
+            ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 
-    private static int ReadFully(Stream stream, Span<byte> buffer)
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="destination"/>, checking that its length and SHA-256 are
+    /// <paramref name="length"/> and <paramref name="sha256"/>. When <paramref name="direct"/> (a content-addressed
+    /// name that no published metadata references yet) a new file is written in place with one open and one write;
+    /// otherwise, or when the name exists, through a temporary file renamed over it. Nothing is left at
+    /// <paramref name="destination"/> when the content differs.
+    /// </summary>
+    /// <returns>Whether a file was created at <paramref name="destination"/> (false when one was replaced).</returns>
+    /// <exception cref="SigningException">The source's content is not what was hashed.</exception>
+    public static bool CopyVerified(string source, long length, string sha256, string destination, bool direct, CancellationToken cancellationToken)
+    {
+        if (PosixFile.Supported && length <= SmallFile && direct && TryCopySmall(source, length, sha256, destination) is { } created)
+        {
+            return created;
+        }
+
+        using var input = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        long actualLength = RandomAccess.GetLength(input);
+        if (actualLength != length)
+        {
+            throw Changed(source, $"its length is now {actualLength}, not {length}");
+        }
+
+        if (length <= SmallFile)
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
+            try
+            {
+                int read = ReadFully(input, buffer.AsSpan(0, (int)length), 0);
+                var data = buffer.AsSpan(0, read);
+                if (read != length || !HashMatches(SHA256.HashData(data), sha256))
+                {
+                    throw Changed(source, "its content no longer matches the hashes recorded by 'tuf repo add'");
+                }
+
+                if (direct)
+                {
+                    try
+                    {
+                        using var output = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                        RandomAccess.Write(output, data, 0);
+                        return true;
+                    }
+                    catch (IOException) when (File.Exists(destination))
+                    {
+                        // A leftover (e.g. of an interrupted commit): replace it atomically below.
+                    }
+                }
+
+                string temp = TempName(destination);
+                try
+                {
+                    using (var output = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                    {
+                        RandomAccess.Write(output, data, 0);
+                    }
+
+                    File.Move(temp, destination, overwrite: true);
+                    return false;
+                }
+                catch
+                {
+                    AtomicFile.TryDelete(temp);
+                    throw;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        // Large files: stream into a temporary file while hashing, and rename it only once the hash matched.
+        string largeTemp = TempName(destination);
+        try
+        {
+            using var h256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+            long total = 0;
+            try
+            {
+                using var output = File.OpenHandle(largeTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, preallocationSize: length);
+                int n;
+                while ((n = RandomAccess.Read(input, chunk.AsSpan(0, ChunkSize), total)) > 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    h256.AppendData(chunk, 0, n);
+                    RandomAccess.Write(output, chunk.AsSpan(0, n), total);
+                    total += n;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+
+            if (total != length || !HashMatches(h256.GetHashAndReset(), sha256))
+            {
+                throw Changed(source, "its content no longer matches the hashes recorded by 'tuf repo add'");
+            }
+
+            bool existed = File.Exists(destination);
+            File.Move(largeTemp, destination, overwrite: true);
+            return !existed;
+        }
+        finally
+        {
+            AtomicFile.TryDelete(largeTemp);
+        }
+    }
+
+    /// <summary>
+    /// The small-file path of <see cref="Hash"/> with raw system calls: one stat, open, read, close. Null when the file
+    /// is large or any call fails (the managed path then reports the error).
+    /// </summary>
+    private static Result? TryHashSmall(string source)
+    {
+        var info = new FileInfo(source);
+        if (!info.Exists || info.Length > SmallFile)
+        {
+            return null;
+        }
+
+        long ticks = info.LastWriteTimeUtc.Ticks;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)info.Length + 1);
+        try
+        {
+            int fd = PosixFile.OpenRead(source);
+            if (fd < 0)
+            {
+                return null;
+            }
+
+            int read;
+            try
+            {
+                read = PosixFile.ReadFully(fd, buffer.AsSpan(0, (int)info.Length + 1));
+            }
+            finally
+            {
+                _ = PosixFile.Close(fd);
+            }
+
+            if (read != info.Length)
+            {
+                return null; // Changed while being read (or an error): the managed path reads it again.
+            }
+
+            var data = buffer.AsSpan(0, read);
+            return new Result(read, Convert.ToHexStringLower(SHA256.HashData(data)), Convert.ToHexStringLower(SHA512.HashData(data)), ticks);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The small-file path of <see cref="CopyVerified"/> with raw system calls: open, read, close the source; create,
+    /// write, close the destination. Null when a call fails other than with "exists" (the managed path then runs and
+    /// reports the error) or when the destination exists (the managed path replaces it atomically).
+    /// </summary>
+    private static bool? TryCopySmall(string source, long length, string sha256, string destination)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)length + 1);
+        try
+        {
+            int fd = PosixFile.OpenRead(source);
+            if (fd < 0)
+            {
+                return null;
+            }
+
+            int read;
+            try
+            {
+                read = PosixFile.ReadFully(fd, buffer.AsSpan(0, (int)length + 1));
+            }
+            finally
+            {
+                _ = PosixFile.Close(fd);
+            }
+
+            if (read < 0)
+            {
+                return null;
+            }
+
+            if (read != length)
+            {
+                throw Changed(source, $"its length is now {(read > length ? "more than " + length : read)}, not {length}");
+            }
+
+            var data = buffer.AsSpan(0, read);
+            if (!HashMatches(SHA256.HashData(data), sha256))
+            {
+                throw Changed(source, "its content no longer matches the hashes recorded by 'tuf repo add'");
+            }
+
+            int output = PosixFile.CreateNew(destination);
+            if (output < 0)
+            {
+                return null;
+            }
+
+            bool written;
+            try
+            {
+                written = PosixFile.WriteFully(output, data);
+            }
+            finally
+            {
+                _ = PosixFile.Close(output);
+            }
+
+            if (!written)
+            {
+                AtomicFile.TryDelete(destination);
+                throw new IOException($"cannot write {destination}");
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Hard-links <paramref name="source"/> as <paramref name="destination"/> (which must not exist), then checks the
+    /// linked content's length and SHA-256, removing the link when they differ. False when the link cannot be made
+    /// (another file system, an existing name, no support): the caller copies instead.
+    /// </summary>
+    /// <exception cref="SigningException">The content is not what was hashed.</exception>
+    public static bool TryLinkVerified(string source, long length, string sha256, string destination)
+    {
+        if (!HardLink.TryCreate(source, destination))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (PosixFile.Supported && length <= SmallFile && VerifySmall(source, destination, length, sha256))
+            {
+                return true;
+            }
+
+            using var handle = File.OpenHandle(destination, FileMode.Open, FileAccess.Read, FileShare.Read);
+            long actual = RandomAccess.GetLength(handle);
+            if (actual != length)
+            {
+                throw Changed(source, $"its length is now {actual}, not {length}");
+            }
+
+            using var h256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            byte[] chunk = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(length, 1), ChunkSize));
+            try
+            {
+                long total = 0;
+                int n;
+                while ((n = RandomAccess.Read(handle, chunk, total)) > 0)
+                {
+                    h256.AppendData(chunk, 0, n);
+                    total += n;
+                }
+
+                if (total != length || !HashMatches(h256.GetHashAndReset(), sha256))
+                {
+                    throw Changed(source, "its content no longer matches the hashes recorded by 'tuf repo add'");
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+        catch
+        {
+            AtomicFile.TryDelete(destination);
+            throw;
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads a small linked file with raw calls and checks it; false when a call failed (the caller re-checks).</summary>
+    private static bool VerifySmall(string source, string path, long length, string sha256)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)length + 1);
+        try
+        {
+            int fd = PosixFile.OpenRead(path);
+            if (fd < 0)
+            {
+                return false;
+            }
+
+            int read;
+            try
+            {
+                read = PosixFile.ReadFully(fd, buffer.AsSpan(0, (int)length + 1));
+            }
+            finally
+            {
+                _ = PosixFile.Close(fd);
+            }
+
+            if (read < 0)
+            {
+                return false;
+            }
+
+            if (read != length || !HashMatches(SHA256.HashData(buffer.AsSpan(0, read)), sha256))
+            {
+                throw Changed(source, "its content no longer matches the hashes recorded by 'tuf repo add'");
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static SigningException Changed(string source, string detail) =>
+        new($"nothing committed: {source} changed since 'tuf repo add' ({detail}); add it again");
+
+    private static string TempName(string destination) =>
+        Path.Combine(Path.GetDirectoryName(destination)!, "." + Guid.NewGuid().ToString("N") + ".tmp");
+
+    private static bool HashMatches(ReadOnlySpan<byte> actual, string expectedHex)
+    {
+        Span<byte> expected = stackalloc byte[64];
+        if (expectedHex.Length != actual.Length * 2
+            || !Convert.FromHexString(expectedHex, expected, out _, out int written).Equals(System.Buffers.OperationStatus.Done)
+            || written != actual.Length)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(actual, expected[..written]);
+    }
+
+    private static int ReadFully(SafeFileHandle handle, Span<byte> buffer, long offset)
     {
         int total = 0;
         while (total < buffer.Length)
         {
-            int n = stream.Read(buffer[total..]);
+            int n = RandomAccess.Read(handle, buffer[total..], offset + total);
             if (n == 0)
             {
                 break;

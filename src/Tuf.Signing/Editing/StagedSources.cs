@@ -1,0 +1,93 @@
+using System.Text.Json;
+
+namespace Tuf.Signing;
+
+/// <summary>
+/// Where the content of each staged target is (<c>.tuf-staging/sources.json</c>): <c>tuf repo add</c> hashes files in
+/// place instead of copying them, and records here, by SHA-256, the source path, length and last write time;
+/// <c>tuf repo commit</c> copies each source into <c>targets/</c>, re-hashing it. One file for all targets.
+/// </summary>
+internal sealed class StagedSources
+{
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>A staged source file.</summary>
+    public readonly record struct Entry(string FilePath, long Length, long LastWriteTicks, bool Link);
+
+    public bool Dirty { get; private set; }
+
+    public int Count => _entries.Count;
+
+    public void Add(string sha256, Entry entry)
+    {
+        _entries[sha256] = entry;
+        Dirty = true;
+    }
+
+    public bool TryGet(string sha256, out Entry entry) => _entries.TryGetValue(sha256, out entry);
+
+    public static StagedSources Load(string path)
+    {
+        var sources = new StagedSources();
+        if (!File.Exists(path))
+        {
+            return sources;
+        }
+
+        byte[] data;
+        try
+        {
+            data = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SigningException($"cannot read {path}: {ex.Message}", ex);
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(data);
+            foreach (var p in doc.RootElement.GetProperty("sources").EnumerateObject())
+            {
+                var v = p.Value;
+                sources._entries[p.Name] = new Entry(v.GetProperty("path").GetString()!, v.GetProperty("length").GetInt64(), v.GetProperty("mtime_ticks").GetInt64(), v.TryGetProperty("link", out var link) && link.GetBoolean());
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            throw new SigningException($"{path}: malformed", ex);
+        }
+
+        return sources;
+    }
+
+    public void Save(string path)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + (_entries.Count * 200));
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("version", 1);
+            w.WriteStartObject("sources");
+            foreach (var (sha256, entry) in _entries)
+            {
+                w.WriteStartObject(sha256);
+                w.WriteString("path", entry.FilePath);
+                w.WriteNumber("length", entry.Length);
+                w.WriteNumber("mtime_ticks", entry.LastWriteTicks);
+                if (entry.Link)
+                {
+                    w.WriteBoolean("link", true);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        AtomicFile.Write(path, buffer.WrittenSpan, durable: false);
+        Dirty = false;
+    }
+}
