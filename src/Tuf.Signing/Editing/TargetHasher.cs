@@ -233,22 +233,7 @@ internal static class TargetHasher
         byte[] buffer = ArrayPool<byte>.Shared.Rent((int)length + 1);
         try
         {
-            int fd = PosixFile.OpenRead(source);
-            if (fd < 0)
-            {
-                return null;
-            }
-
-            int read;
-            try
-            {
-                read = PosixFile.ReadFully(fd, buffer.AsSpan(0, (int)length + 1));
-            }
-            finally
-            {
-                _ = PosixFile.Close(fd);
-            }
-
+            int read = PosixFile.ReadFile(source, buffer.AsSpan(0, (int)length + 1));
             if (read < 0)
             {
                 return null;
@@ -359,22 +344,7 @@ internal static class TargetHasher
         byte[] buffer = ArrayPool<byte>.Shared.Rent((int)length + 1);
         try
         {
-            int fd = PosixFile.OpenRead(path);
-            if (fd < 0)
-            {
-                return false;
-            }
-
-            int read;
-            try
-            {
-                read = PosixFile.ReadFully(fd, buffer.AsSpan(0, (int)length + 1));
-            }
-            finally
-            {
-                _ = PosixFile.Close(fd);
-            }
-
+            int read = PosixFile.ReadFile(path, buffer.AsSpan(0, (int)length + 1));
             if (read < 0)
             {
                 return false;

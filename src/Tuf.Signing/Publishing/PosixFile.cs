@@ -27,6 +27,25 @@ internal static partial class PosixFile
     /// <summary>Creates a new file for writing (fails with <see cref="EExist"/> when it exists); -1 on failure.</summary>
     public static int CreateNew(string path) => Open(path, WriteOnly | Create | Exclusive | CloseOnExec, DefaultMode);
 
+    /// <summary>Opens, reads into <paramref name="buffer"/> until it is full or the file ends, and closes; -1 when a call failed.</summary>
+    public static int ReadFile(string path, Span<byte> buffer)
+    {
+        int fd = OpenRead(path);
+        if (fd < 0)
+        {
+            return -1;
+        }
+
+        try
+        {
+            return ReadFully(fd, buffer);
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
     /// <summary>Reads until <paramref name="buffer"/> is full or end of file; the count read, or -1.</summary>
     public static int ReadFully(int fd, Span<byte> buffer)
     {
