@@ -70,7 +70,7 @@ public sealed class TufJsInteropTests(ITestOutputHelper output) : IDisposable
         editor.Save();
         await editor.CommitAsync([.. signers, team]);
 
-        await AssertTufJsDownloadsAsync("apps/tool.tgz", "delegated content");
+        await AssertTufJsDownloadsAsync("apps/tool.tgz", "delegated content", delegatedRole: "team");
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class TufJsInteropTests(ITestOutputHelper output) : IDisposable
         Assert.Contains(Directory.EnumerateFiles(Path.Combine(RepoDirectory, "metadata")), f => Path.GetFileName(f).Contains(".bins-", StringComparison.Ordinal));
         foreach (var (path, content) in files.Take(3))
         {
-            await AssertTufJsDownloadsAsync(path, content);
+            await AssertTufJsDownloadsAsync(path, content, delegatedRole: new SuccinctRoles { NamePrefix = "bins", BitLength = 3 }.GetRoleForTarget(path));
         }
     }
 
@@ -173,7 +173,7 @@ public sealed class TufJsInteropTests(ITestOutputHelper output) : IDisposable
         return path;
     }
 
-    private async Task AssertTufJsDownloadsAsync(string targetPath, string content)
+    private async Task AssertTufJsDownloadsAsync(string targetPath, string content, string? delegatedRole = null)
     {
         string? skip = await Install.Value;
         if (skip is not null)
@@ -187,6 +187,11 @@ public sealed class TufJsInteropTests(ITestOutputHelper output) : IDisposable
         Assert.True(result.ExitCode == 0, $"tuf-js exit {result.ExitCode}: {result.StdErr}");
         Assert.Equal(Sha256(content), result.StdOut.Trim());
         Assert.Contains(server.Requests, r => r.StartsWith("targets/", StringComparison.Ordinal));
+        if (delegatedRole is not null)
+        {
+            // Consistent snapshot: tuf-js fetched the delegated role as metadata/<version>.<role>.json.
+            Assert.Contains(server.Requests, r => r.StartsWith("metadata/", StringComparison.Ordinal) && r.EndsWith("." + delegatedRole + ".json", StringComparison.Ordinal));
+        }
     }
 
     private async Task<ProcessResult> RunNodeAsync(RepositorySimulatorServer server, string targetPath)
@@ -235,7 +240,12 @@ public sealed class TufJsInteropTests(ITestOutputHelper output) : IDisposable
             : $"SKIPPED: `npm ci` for tuf-js failed (no network?), exit {npm.ExitCode}: {Tail(npm.StdErr)}";
     }
 
-    private static string Tail(string text) => text.Length <= 400 ? text.Trim() : text[^400..].Trim();
+    /// <summary>The first npm error line (or the start of the text), on one line.</summary>
+    private static string Tail(string text)
+    {
+        string line = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("npm error", StringComparison.Ordinal)) ?? text.Trim();
+        return line.Length <= 300 ? line : line[..300];
+    }
 
     private static async Task<ProcessResult?> TryRunAsync(string file, string workingDirectory, TimeSpan timeout, params string[] args)
     {
