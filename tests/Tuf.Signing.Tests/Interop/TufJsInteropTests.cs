@@ -127,6 +127,7 @@ public sealed class TufJsInteropTests(ITestOutputHelper output) : IDisposable
         Assert.NotEqual(0, result.ExitCode);
         Assert.DoesNotContain(Sha256("original bytes"), result.StdOut, StringComparison.Ordinal);
         Assert.Contains("tuf-js error", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("hash", result.StdErr, StringComparison.OrdinalIgnoreCase);
     }
 
     public void Dispose()
