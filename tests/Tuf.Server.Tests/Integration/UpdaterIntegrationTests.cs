@@ -1,4 +1,3 @@
-#if HAS_TUF_CLIENT
 using System.Security.Cryptography;
 using Tuf.Client;
 using Tuf.Server.Tests.TestKit;
@@ -84,4 +83,3 @@ public sealed class UpdaterIntegrationTests
         Assert.Equal(data, await File.ReadAllBytesAsync(target.LocalPath));
     }
 }
-#endif
