@@ -50,28 +50,28 @@ internal static class RolloutCommand
         return command;
     }
 
-    private static Command Resume()
-    {
-        var o = new RolloutOptions();
-        var command = new Command("resume", "Continue an interrupted or paused rollout from its journal") { o.Group };
-        command.SetAction((parse, ct) => GuardAsync(async () =>
-        {
-            var group = LoadGroup(parse, o);
-            var journal = await RolloutDisplay.RunAsync(p => Updater(group, p).ResumeAsync(ct)).ConfigureAwait(false);
-            return Outcome(journal, rollback: journal.State.Phase is RolloutPhase.RolledBack or RolloutPhase.RollbackPaused);
-        }));
-        return command;
-    }
+    private static Command Resume() => JournalCommand(
+        "resume",
+        "Continue an interrupted or paused rollout from its journal",
+        (updater, ct) => updater.ResumeAsync(ct),
+        journal => journal.State.Phase is RolloutPhase.RolledBack or RolloutPhase.RollbackPaused);
 
-    private static Command Rollback()
+    private static Command Rollback() => JournalCommand(
+        "rollback",
+        "Return every instance the last rollout touched to its previous version",
+        (updater, ct) => updater.RollbackAsync(ct),
+        _ => true);
+
+    /// <summary>A command that continues from the group's journal: run, show progress, and turn the outcome into an exit code.</summary>
+    private static Command JournalCommand(string name, string description, Func<RollingUpdater, CancellationToken, Task<RolloutJournal>> run, Func<RolloutJournal, bool> isRollback)
     {
         var o = new RolloutOptions();
-        var command = new Command("rollback", "Return every instance the last rollout touched to its previous version") { o.Group };
+        var command = new Command(name, description) { o.Group };
         command.SetAction((parse, ct) => GuardAsync(async () =>
         {
             var group = LoadGroup(parse, o);
-            var journal = await RolloutDisplay.RunAsync(p => Updater(group, p).RollbackAsync(ct)).ConfigureAwait(false);
-            return Outcome(journal, rollback: true);
+            var journal = await RolloutDisplay.RunAsync(p => run(Updater(group, p), ct)).ConfigureAwait(false);
+            return Outcome(journal, rollback: isRollback(journal));
         }));
         return command;
     }
