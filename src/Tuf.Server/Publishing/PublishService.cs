@@ -212,6 +212,14 @@ internal sealed partial class PublishService
             Version = (state?.Roles.TryGetValue(Snapshot.TypeName, out var cur) == true ? cur.Version : 0) + 1,
             Expires = Truncate(now + _options.SnapshotExpiry),
         };
+        // Every targets role the collection holds stays listed, including roles that no delegator delegates to any
+        // more (a named delegation removed, succinct bins replaced). Dropping them would break every client that saw
+        // them: the specification's snapshot update step 5.5.5 says "any targets metadata filename that was listed
+        // in the trusted snapshot metadata file, if any, MUST continue to be listed in the new snapshot metadata
+        // file", and python-tuf's TrustedMetadataSet.update_snapshot raises "New snapshot is missing info for ..."
+        // (as does our TrustedMetadataSet.UpdateSnapshot). The format section only requires listing "the top-level
+        // targets metadata and all delegated targets metadata"; it does not forbid unreachable roles, and clients
+        // never fetch them, because their search (5.6.7) only follows delegations that still exist.
         foreach (var (role, version) in versions.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
             snapshot.Meta[role + ".json"] = new MetaFile { Version = version };

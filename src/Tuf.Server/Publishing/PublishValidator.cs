@@ -15,7 +15,9 @@ namespace Tuf.Server.Publishing;
 /// 3. the trusted root names a server-held timestamp key (threshold 1); it names a server snapshot key when the
 ///    server is to manage snapshots;
 /// 4. targets and delegated roles: strictly increasing versions, signed by a threshold of the delegator's keys,
-///    not expired; a delegated role must be delegated by a role of the new state;
+///    not expired; a delegated role must be delegated by a role of the new state, and may list only targets that
+///    a client would look for in it: some chain of delegations from targets down to it covers each path (see
+///    <see cref="DelegationCoverage"/>; delegators not in the upload are taken from the current state);
 /// 5. after a root change, current roles that are not re-uploaded must still verify under the new root;
 /// 6. snapshot (client-managed collections): required whenever a targets role changes, signed, increasing,
 ///    not expired, and listing exactly the targets roles of the new state with their versions (and lengths/hashes
@@ -164,6 +166,7 @@ internal static class PublishValidator
             delegatedEnvelopes[role] = Parse<Targets>(uploads[role], role);
         }
 
+        var storedTargets = new Dictionary<string, Targets?>(StringComparer.Ordinal);
         async Task<Targets?> NewStateTargetsAsync(string role)
         {
             if (newTargets.TryGetValue(role, out var t))
@@ -181,14 +184,20 @@ internal static class PublishValidator
                 return null;
             }
 
-            var bytes = await context.LoadCurrentAsync(role, cancellationToken).ConfigureAwait(false);
-            return bytes is null ? null : MetadataParser.Parse<Targets>(bytes, "current " + role).Signed;
+            if (!storedTargets.TryGetValue(role, out var stored))
+            {
+                var bytes = await context.LoadCurrentAsync(role, cancellationToken).ConfigureAwait(false);
+                stored = bytes is null ? null : MetadataParser.Parse<Targets>(bytes, "current " + role).Signed;
+                storedTargets[role] = stored;
+            }
+
+            return stored;
         }
 
         if (delegatedUploads.Count > 0)
         {
             var pending = new HashSet<string>(delegatedUploads, StringComparer.Ordinal);
-            var delegators = new Dictionary<string, (Role Role, IDictionary<string, Key> Keys)>(StringComparer.Ordinal);
+            var delegators = new Dictionary<string, (string Name, Role Role, IDictionary<string, Key> Keys)>(StringComparer.Ordinal);
             var queue = new Queue<string>([Targets.TypeName]);
             var visited = new HashSet<string>(StringComparer.Ordinal);
             while (queue.Count > 0 && pending.Count > 0)
@@ -214,7 +223,7 @@ internal static class PublishValidator
                 {
                     if (pending.Remove(delegated.Name))
                     {
-                        delegators[delegated.Name] = (delegated, delegations.Keys);
+                        delegators[delegated.Name] = (name, delegated, delegations.Keys);
                     }
 
                     queue.Enqueue(delegated.Name);
@@ -225,7 +234,7 @@ internal static class PublishValidator
                     foreach (var role in pending.Where(succinct.IsDelegatedRole).ToList())
                     {
                         pending.Remove(role);
-                        delegators[role] = (succinct, delegations.Keys);
+                        delegators[role] = (name, succinct, delegations.Keys);
                     }
                 }
             }
@@ -240,13 +249,14 @@ internal static class PublishValidator
             {
                 var env = delegatedEnvelopes[role];
                 RequireNewer(role, env.Signed.Version, current);
-                var (delegatorRole, keys) = delegators[role];
+                var (delegatorName, delegatorRole, keys) = delegators[role];
                 if (!MeetsThreshold(env, delegatorRole, keys))
                 {
                     throw Unsigned(role, "its delegator's keys");
                 }
 
                 RequireNotExpired(env.Signed, role, now);
+                await RequireTargetsDelegatedAsync(role, env.Signed, delegatorName, delegatorRole, NewStateTargetsAsync).ConfigureAwait(false);
                 ordered.Add((role, env.Signed.Version, uploads[role]));
             }
         }
@@ -351,6 +361,28 @@ internal static class PublishValidator
             UploadedSnapshot = snapshotBytes,
             UploadedSnapshotVersion = snapshotVersion,
         };
+    }
+
+    private static async Task RequireTargetsDelegatedAsync(string role, Targets targets, string delegatorName, Role delegation, Func<string, Task<Targets?>> loadTargets)
+    {
+        // Clients would ignore a target the role is not trusted for (5.6.7.2), so a publish listing one is a mistake.
+        foreach (var path in targets.TargetFiles.Keys.Order(StringComparer.Ordinal))
+        {
+            bool covered = DelegationCoverage.Covers(delegation, role, path);
+
+            // A direct delegation from targets is a whole chain; anything else needs the walk.
+            if ((covered && delegatorName == Targets.TypeName) || await DelegationCoverage.IsReachableAsync(role, path, loadTargets, MaxDelegationWalk).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var r = ErrorText.Untrusted(role);
+            var t = ErrorText.Untrusted(path);
+            var d = ErrorText.Untrusted(delegatorName);
+            throw ApiException.BadRequest(ErrorCodes.TargetOutsideDelegation, covered
+                ? $"role '{r}' lists target '{t}' which its delegation from '{d}' covers, but no chain of delegations from 'targets' to '{d}' does."
+                : $"role '{r}' lists target '{t}' which its delegation from '{d}' does not cover.");
+        }
     }
 
     private static async Task CheckSnapshotConsistentAsync(Snapshot snapshot, Dictionary<string, long> versions, Dictionary<string, byte[]> uploads, PublishContext context, CancellationToken cancellationToken)
