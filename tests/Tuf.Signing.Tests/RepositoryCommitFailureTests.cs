@@ -55,7 +55,9 @@ public sealed class RepositoryCommitFailureTests
         File.Delete(source);
         string before = repo.Fingerprint();
         var ex = await Assert.ThrowsAsync<SigningException>(() => repo.CommitAsync());
-        Assert.Contains("content of 1 target(s) is missing", ex.Message);
+        Assert.StartsWith("nothing committed", ex.Message);
+        Assert.Contains(Path.GetFullPath(source), ex.Message);
+        Assert.Contains("no longer exists", ex.Message);
         Assert.Equal(before, repo.Fingerprint());
     }
 

@@ -38,11 +38,13 @@ internal static class KeyResolver
         (references ?? []).Select(r => PublicKey(store, r)).ToList();
 
     /// <summary>Decrypts a private key with the passphrase from <c>TUF_KEY_PASSPHRASE</c> or a prompt.</summary>
-    public static ISigner Unlock(KeyStore store, string name)
+    public static ISigner Unlock(KeyStore store, string name) => store.Unlock(name, Passphrase(store, name));
+
+    /// <summary>The passphrase for the stored key <paramref name="name"/> (which must exist: checked before asking).</summary>
+    public static string Passphrase(KeyStore store, string name)
     {
         _ = store.Get(name);
-        string passphrase = Passphrase($"Passphrase for key '{name}': ", confirm: false);
-        return store.Unlock(name, passphrase);
+        return Passphrase($"Passphrase for key '{name}': ", confirm: false);
     }
 
     /// <summary>The passphrase: <c>TUF_KEY_PASSPHRASE</c> when set, else read from the terminal without echo.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.IO.Enumeration;
 using System.Text.Json;
 using Spectre.Console;
 using Tuf.Signing;
@@ -22,8 +23,11 @@ internal static class RepoAddCommand
         var command = new Command("add", "Stage target files: hash them (sha256, sha512) in place; commit copies them into targets/ (keep them until then)") { dir, files, asPath, role, custom, link };
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
+            PhaseTimer.Mark("start");
             var editor = RepoCommand.Open(parse, dir);
+            PhaseTimer.Mark("open");
             var sources = Collect(parse.GetValue(files)!, parse.GetValue(asPath));
+            PhaseTimer.Mark("collect");
             if (parse.GetValue(link))
             {
                 sources = [.. sources.Select(s => s with { Link = true })];
@@ -60,7 +64,9 @@ internal static class RepoAddCommand
                 added = await editor.AddTargetsAsync(sources, parse.GetValue(role), customJson, null, cancellationToken).ConfigureAwait(false);
             }
 
+            PhaseTimer.Mark("add");
             editor.Save();
+            PhaseTimer.Mark("save");
             Console.Out.WriteLine(added.Count == 1 ? $"staged {added[0].Path} ({added[0].Length} bytes)" : $"staged {added.Count} targets");
             return ExitCodes.Ok;
         });
@@ -82,12 +88,18 @@ internal static class RepoAddCommand
             {
                 string root = Path.GetFullPath(input);
                 string prefix = asPath is null ? string.Empty : asPath.TrimEnd('/') + "/";
-                var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-                    .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).Any(p => p == RepositoryLayout.StagingFolderName))
-                    .Order(StringComparer.Ordinal);
-                foreach (var file in files)
+                string rootWithSeparator = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
+                var found = new List<(string Target, string File)>();
+                foreach (var file in EnumerateFiles(root))
                 {
-                    sources.Add(new TargetSource(prefix + Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/'), file));
+                    string relative = file.StartsWith(rootWithSeparator, StringComparison.Ordinal) ? file[rootWithSeparator.Length..] : Path.GetRelativePath(root, file);
+                    found.Add((prefix + relative.Replace(Path.DirectorySeparatorChar, '/'), file));
+                }
+
+                found.Sort((a, b) => string.CompareOrdinal(a.Target, b.Target));
+                foreach (var (target, file) in found)
+                {
+                    sources.Add(new TargetSource(target, file));
                 }
             }
             else
@@ -98,4 +110,12 @@ internal static class RepoAddCommand
 
         return sources;
     }
+
+    /// <summary>Every file under <paramref name="root"/>, hidden ones included, not descending into staging folders.</summary>
+    private static FileSystemEnumerable<string> EnumerateFiles(string root) =>
+        new(root, (ref FileSystemEntry entry) => entry.ToFullPath(), new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && !entry.FileName.SequenceEqual(RepositoryLayout.StagingFolderName),
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => !entry.FileName.SequenceEqual(RepositoryLayout.StagingFolderName),
+        };
 }

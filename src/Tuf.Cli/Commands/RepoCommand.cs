@@ -44,8 +44,27 @@ internal static class RepoCommand
     public static RepositoryEditor Open(ParseResult parse, Argument<string> dir) => RepositoryEditor.Open(parse.GetValue(dir)!);
 
     /// <summary>Unlocks each named key (each asks for its passphrase unless TUF_KEY_PASSPHRASE is set).</summary>
-    public static List<ISigner> Signers(KeyStore store, IEnumerable<string>? names) =>
-        (names ?? []).Distinct(StringComparer.Ordinal).Select(n => KeyResolver.Unlock(store, n)).ToList();
+    /// <remarks>
+    /// Passphrases are asked one key at a time; the key derivations (Argon2id, a tenth of a second and 64 MiB each)
+    /// then run on every core. When one fails (a wrong passphrase), the keys already unlocked are disposed.
+    /// </remarks>
+    public static List<ISigner> Signers(KeyStore store, IEnumerable<string>? names)
+    {
+        var list = (names ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var passphrases = list.Select(n => KeyResolver.Passphrase(store, n)).ToList();
+        var signers = new ISigner?[list.Count];
+        try
+        {
+            ParallelWork.ForEach(Enumerable.Range(0, list.Count), i => signers[i] = store.Unlock(list[i], passphrases[i]));
+        }
+        catch
+        {
+            DisposeAll(signers.OfType<ISigner>());
+            throw;
+        }
+
+        return [.. signers.OfType<ISigner>()];
+    }
 
     public static void DisposeAll(IEnumerable<ISigner> signers)
     {

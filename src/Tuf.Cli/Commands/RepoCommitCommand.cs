@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tuf.Signing;
 
 namespace Tuf.Cli.Commands;
 
@@ -14,10 +15,26 @@ internal static class RepoCommitCommand
         var command = new Command("commit", "Sign and publish staged roles with a new snapshot and timestamp") { dir, keys, refresh, keystore };
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
+            PhaseTimer.Mark("start");
             var editor = RepoCommand.Open(parse, dir);
-            var signers = RepoCommand.Signers(KeyResolver.Open(parse, keystore), parse.GetValue(keys));
+
+            // Read the staging area (a large add stages every hash bin) while the keys are derived from passphrases.
+            var preparing = Task.Run(editor.PrepareCommit, cancellationToken);
+            List<ISigner> signers;
             try
             {
+                signers = RepoCommand.Signers(KeyResolver.Open(parse, keystore), parse.GetValue(keys));
+            }
+            catch
+            {
+                await Task.WhenAny(preparing).ConfigureAwait(false); // the unlock error is the one to report
+                throw;
+            }
+
+            try
+            {
+                await preparing.ConfigureAwait(false);
+                PhaseTimer.Mark("open + unlock keys + load staging");
                 var result = await editor.CommitAsync(signers, parse.GetValue(refresh), cancellationToken).ConfigureAwait(false);
                 if (result.IsEmpty)
                 {

@@ -109,12 +109,14 @@ public sealed partial class RepositoryEditor
     }
 
     /// <summary>The number of valid signatures for each authority of a role.</summary>
-    internal IReadOnlyList<(RoleAuthority Authority, int Valid)> CountSignatures(string name)
+    internal IReadOnlyList<(RoleAuthority Authority, int Valid)> CountSignatures(string name) => CountSignatures(GetRole(name), AuthoritiesFor(name));
+
+    /// <summary>The number of valid signatures of <paramref name="state"/> for each of its authorities (reads nothing else).</summary>
+    private static List<(RoleAuthority Authority, int Valid)> CountSignatures(RoleState state, IReadOnlyList<RoleAuthority> authorities)
     {
-        var state = GetRole(name);
         var bytes = state.SignedBytes();
         var result = new List<(RoleAuthority, int)>();
-        foreach (var authority in AuthoritiesFor(name))
+        foreach (var authority in authorities)
         {
             result.Add((authority, ThresholdVerifier.CountValid(bytes.Span, state.Signatures, authority.Role, authority.Keys)));
         }

@@ -27,33 +27,57 @@ public sealed partial class RepositoryEditor
         var committed = new Dictionary<string, long>(StringComparer.Ordinal);
         var problems = new List<string>();
 
-        // 1. Sign staged roles with the keys given, then check every threshold before writing anything.
-        var signedRoles = new Dictionary<string, SignedRole<Signed>>(StringComparer.Ordinal);
-        foreach (var name in stagedNames)
+        // 1. Sign staged roles with the keys given, then check every threshold before writing anything. Roles are
+        //    independent, so they are parsed, signed, checked and serialized on every core; signing and verifying
+        //    happen one at a time (a signer, or a key's parsed verifier, need not be thread-safe).
+        LoadStagedRoles(stagedNames);
+        var states = stagedNames.Select(GetRole).ToArray();
+        var authorities = stagedNames.Select(AuthoritiesFor).ToArray();
+        var signed = new SignedRole<Signed>[states.Length];
+        var roleProblems = new List<string>?[states.Length];
+        using (var cryptoGate = new SemaphoreSlim(1, 1))
         {
-            var state = GetRole(name);
-            var authorities = AuthoritiesFor(name);
-            foreach (var signer in signers)
+            await ParallelWork.ForEachAsync(Enumerable.Range(0, states.Length), async (i, ct) =>
             {
-                if (IsAuthorized(authorities, signer.KeyId) && !state.Signatures.Any(s => s.KeyId == signer.KeyId))
+                var state = states[i];
+                await cryptoGate.WaitAsync(ct).ConfigureAwait(false);
+                try
                 {
-                    await AddSignatureAsync(state, signer, cancellationToken).ConfigureAwait(false);
-                }
-            }
+                    foreach (var signer in signers)
+                    {
+                        if (IsAuthorized(authorities[i], signer.KeyId) && !state.Signatures.Any(s => s.KeyId == signer.KeyId))
+                        {
+                            await AddSignatureAsync(state, signer, ct).ConfigureAwait(false);
+                        }
+                    }
 
-            foreach (var (authority, valid) in CountSignatures(name))
-            {
-                if (valid < authority.Role.Threshold)
+                    foreach (var (authority, valid) in CountSignatures(state, authorities[i]))
+                    {
+                        if (valid < authority.Role.Threshold)
+                        {
+                            (roleProblems[i] ??= []).Add($"{authority.Description} has {valid} of {authority.Role.Threshold} signatures");
+                        }
+                    }
+                }
+                finally
                 {
-                    problems.Add($"{authority.Description} has {valid} of {authority.Role.Threshold} signatures");
+                    cryptoGate.Release();
                 }
-            }
 
-            signedRoles[name] = SignedRole<Signed>.FromSignatures(state.Signed, [.. state.Signatures], state.SignedBytes().ToArray(), format);
-            committed[name] = state.Signed.Version;
+                signed[i] = SignedRole<Signed>.FromSignatures(state.Signed, [.. state.Signatures], state.SignedBytes().ToArray(), format);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var signedRoles = new Dictionary<string, SignedRole<Signed>>(StringComparer.Ordinal);
+        for (int i = 0; i < states.Length; i++)
+        {
+            problems.AddRange(roleProblems[i] ?? []);
+            signedRoles[states[i].Name] = signed[i];
+            committed[states[i].Name] = states[i].Signed.Version;
         }
 
         ThrowIfProblems(problems);
+        PhaseTimer.Mark("load+sign staged roles");
         var root = EffectiveRoot;
         bool consistent = root.ConsistentSnapshot;
 
@@ -117,12 +141,15 @@ public sealed partial class RepositoryEditor
 
         ThrowIfProblems(problems);
 
+        PhaseTimer.Mark("snapshot+timestamp");
         // 3. Target contents to publish: entries that are new or changed since the published version of their role.
         var targetWrites = CollectTargetWrites(stagedNames, consistent);
         cancellationToken.ThrowIfCancellationRequested();
 
+        PhaseTimer.Mark("collect target writes");
         // 4. Write: targets, then new versioned metadata, then pointers; timestamp.json last.
         int targetsWritten = PublishTargets(targetWrites, consistent, cancellationToken);
+        PhaseTimer.Mark("publish targets");
         var versioned = new List<(string Path, ReadOnlyMemory<byte> Bytes)>();
         var pointers = new List<(string Path, ReadOnlyMemory<byte> Bytes)>();
         foreach (var (name, signedRole) in signedRoles)
@@ -172,19 +199,28 @@ public sealed partial class RepositoryEditor
             }
         }
 
+        PhaseTimer.Mark("write metadata");
         ClearStaging();
+        PhaseTimer.Mark("clear staging");
         return new CommitResult(committed, metadataWritten, targetsWritten);
     }
 
-    /// <summary>Writes each file atomically without a flush per file, then flushes once (per-file fsync where syncfs is missing).</summary>
+    /// <summary>
+    /// Reads what <see cref="CommitAsync"/> needs from the staging area (every staged role, where target contents
+    /// are), so that a caller can do it while unlocking keys. Optional: the commit loads whatever is not loaded yet.
+    /// </summary>
+    internal void PrepareCommit()
+    {
+        LoadStagedRoles(StagedRoleNames().ToList());
+        _ = Sources;
+    }
+
+    /// <summary>Writes each file atomically without a flush per file, on every core, then flushes once (per-file fsync where syncfs is missing).</summary>
     private void WriteAll(List<(string Path, ReadOnlyMemory<byte> Bytes)> files)
     {
-        foreach (var file in files)
-        {
-            AtomicFile.Write(file.Path, file.Bytes.Span, durable: false);
-        }
+        ParallelWork.ForEach(files, file => AtomicFile.Write(file.Path, file.Bytes.Span, durable: false));
 
-        if (files.Count > 0 && !HardLink.TrySyncFileSystem(_layout.MetadataDir))
+        if (files.Count > 0 && !PosixFile.TrySyncFileSystem(_layout.MetadataDir))
         {
             foreach (var file in files)
             {
@@ -223,35 +259,31 @@ public sealed partial class RepositoryEditor
         }
     }
 
-    /// <summary>One target content to publish: from a source file (re-hashed), a staged blob, or an already published file.</summary>
-    private sealed record TargetWrite(string TargetPath, long Length, string Sha256, string Sha512, string? Source, bool FromBlob, bool Link = false);
+    /// <summary>One target content to publish: from a source file (re-hashed, or linked while unchanged), a staged blob, or an already published file.</summary>
+    private sealed record TargetWrite(string TargetPath, long Length, string Sha256, string Sha512, string? Source, bool FromBlob, bool Link = false, FileIdentity? Identity = null);
 
+    /// <summary>
+    /// The target contents to publish: entries of the staged roles that are new or changed since the published
+    /// version of their role. Roles are compared on every core. A source recorded with its file identity is checked
+    /// when it is published; others are checked here (length and last write time) before anything is written.
+    /// </summary>
     private List<TargetWrite> CollectTargetWrites(List<string> stagedNames, bool consistent)
     {
-        var writes = new List<TargetWrite>();
-        var missing = new List<string>();
-        var changed = new List<string>();
-
         // Older staging areas hold copies in blobs/: one directory listing instead of a stat per target.
         var blobs = System.IO.Directory.Exists(_layout.BlobsDir)
             ? System.IO.Directory.EnumerateFiles(_layout.BlobsDir).Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string?>(StringComparer.Ordinal);
         var sources = Sources;
         bool publishedConsistent = _publishedRoot?.Signed.ConsistentSnapshot ?? consistent;
-        foreach (var name in stagedNames)
+        var states = stagedNames.Where(n => n != "root").Select(GetRole).ToArray();
+        var perRole = new (List<TargetWrite> Writes, List<string> Missing, List<string> Changed)[states.Length];
+        ParallelWork.ForEach(Enumerable.Range(0, states.Length), i =>
         {
-            if (name == "root")
-            {
-                continue;
-            }
-
-            var state = GetRole(name);
-            Targets? published = null;
-            if (state.PublishedVersion > 0)
-            {
-                published = Parse<Targets>(_layout.MetadataPath(name, publishedConsistent ? state.PublishedVersion : null)).Signed;
-            }
-
+            var state = states[i];
+            var (writes, missing, changed) = perRole[i] = ([], [], []);
+            Targets? published = state.PublishedVersion > 0
+                ? Parse<Targets>(_layout.MetadataPath(state.Name, publishedConsistent ? state.PublishedVersion : null)).Signed
+                : null;
             foreach (var (path, file) in state.Targets.TargetFiles)
             {
                 if (!file.Hashes.TryGetValue("sha256", out var sha256) || !file.Hashes.TryGetValue("sha512", out var sha512))
@@ -266,20 +298,24 @@ public sealed partial class RepositoryEditor
 
                 if (sources.TryGet(sha256, out var source))
                 {
-                    // A cheap identity check before anything is written; the copy re-hashes the content anyway.
-                    var info = new FileInfo(source.FilePath);
-                    if (!info.Exists)
+                    if (source.Identity is null)
                     {
-                        missing.Add(path);
+                        // A cheap identity check before anything is written; the copy re-hashes the content anyway.
+                        var info = new FileInfo(source.FilePath);
+                        if (!info.Exists)
+                        {
+                            missing.Add(path);
+                            continue;
+                        }
+
+                        if (info.Length != source.Length || info.LastWriteTimeUtc.Ticks != source.LastWriteTicks)
+                        {
+                            changed.Add(path);
+                            continue;
+                        }
                     }
-                    else if (info.Length != source.Length || info.LastWriteTimeUtc.Ticks != source.LastWriteTicks)
-                    {
-                        changed.Add(path);
-                    }
-                    else
-                    {
-                        writes.Add(new TargetWrite(path, source.Length, sha256, sha512, source.FilePath, FromBlob: false, source.Link));
-                    }
+
+                    writes.Add(new TargetWrite(path, source.Length, sha256, sha512, source.FilePath, FromBlob: false, source.Link, source.Identity));
                 }
                 else if (blobs.Contains(sha256))
                 {
@@ -294,100 +330,107 @@ public sealed partial class RepositoryEditor
                     missing.Add(path);
                 }
             }
-        }
+        });
 
-        if (changed.Count > 0)
+        var allChanged = perRole.SelectMany(r => r.Changed).ToList();
+        if (allChanged.Count > 0)
         {
-            throw new SigningException($"nothing committed: {changed.Count} target file(s) changed since 'tuf repo add' (first: '{ErrorText.Untrusted(changed[0])}'); add them again");
+            throw new SigningException($"nothing committed: {allChanged.Count} target file(s) changed since 'tuf repo add' (first: '{ErrorText.Untrusted(allChanged[0])}'); add them again");
         }
 
-        if (missing.Count > 0)
+        var allMissing = perRole.SelectMany(r => r.Missing).ToList();
+        if (allMissing.Count > 0)
         {
-            throw new SigningException($"nothing committed: the content of {missing.Count} target(s) is missing (first: '{ErrorText.Untrusted(missing[0])}'; 'tuf repo add' records where each file is and commit reads it from there); add them again");
+            throw new SigningException($"nothing committed: the content of {allMissing.Count} target(s) is missing (first: '{ErrorText.Untrusted(allMissing[0])}'; 'tuf repo add' records where each file is and commit reads it from there); add them again");
         }
 
-        return writes;
+        return perRole.SelectMany(r => r.Writes).ToList();
     }
 
     /// <summary>
     /// Publishes target contents (consistent snapshots: <c>SHA256.name</c>, plus <c>SHA512.name</c> hard-linked to it
-    /// unless the settings say <c>first</c>), copying each source file with one read and one write while re-hashing it,
-    /// on every core. Folders are created once up front. When a source no longer matches its hashes, the files this
-    /// call created are removed and nothing is committed (no metadata has been written yet).
+    /// unless the settings say <c>first</c>), copying each source file with one read and one write while re-hashing it
+    /// (or linking it), on every core. Folders are created once up front, and each thread works in folders of its
+    /// own: two threads adding names to one folder wait for each other's lock on it. When a source no longer matches
+    /// its hashes, the files this call created are removed and nothing is committed (no metadata has been written).
     /// </summary>
     private int PublishTargets(List<TargetWrite> writes, bool consistent, CancellationToken cancellationToken)
     {
         // The same content under several paths is read once: the first path is written, the others linked to it.
-        var firsts = new List<TargetWrite>();
+        var firsts = new Dictionary<string, TargetWrite>(StringComparer.Ordinal);
         var duplicates = new List<TargetWrite>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var byFolder = new Dictionary<string, List<TargetWrite>>(StringComparer.Ordinal);
         foreach (var write in writes)
         {
-            (seen.Add(write.Sha256) ? firsts : duplicates).Add(write);
-        }
-
-        var directories = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var write in writes)
-        {
-            if (directories.Add(Path.GetDirectoryName(_layout.TargetPath(write.TargetPath, null))!))
+            int slash = write.TargetPath.LastIndexOf('/');
+            string folder = slash < 0 ? string.Empty : write.TargetPath[..slash];
+            if (!byFolder.TryGetValue(folder, out var list))
             {
+                byFolder[folder] = list = [];
                 System.IO.Directory.CreateDirectory(Path.GetDirectoryName(_layout.TargetPath(write.TargetPath, null))!);
             }
+
+            if (firsts.TryAdd(write.Sha256, write))
+            {
+                list.Add(write);
+            }
+            else
+            {
+                duplicates.Add(write);
+            }
         }
 
+        var units = WorkUnits(byFolder.Values, Environment.ProcessorCount);
+        var created = new List<string>[units.Count];
         bool secondName = consistent && Settings.PublishAllHashNames;
-        var created = new System.Collections.Concurrent.ConcurrentBag<string>();
-        var destinations = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        using var directories = new DirectoryHandles();
         try
         {
-            Parallel.ForEach(firsts, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, write =>
+            ParallelWork.ForEach(Enumerable.Range(0, units.Count), u =>
             {
-                string destination = _layout.TargetPath(write.TargetPath, consistent ? write.Sha256 : null);
-                if (write.FromBlob)
+                var mine = created[u] = [];
+                foreach (var write in units[u])
                 {
-                    File.Move(write.Source!, destination, overwrite: true);
-                }
-                else if (write.Source is not null && write.Link && consistent && TargetHasher.TryLinkVerified(write.Source, write.Length, write.Sha256, destination))
-                {
-                    created.Add(destination);
-                }
-                else if (write.Source is not null && TargetHasher.CopyVerified(write.Source, write.Length, write.Sha256, destination, direct: consistent, cancellationToken))
-                {
-                    created.Add(destination);
-                }
+                    cancellationToken.ThrowIfCancellationRequested();
+                    string destination = _layout.TargetPath(write.TargetPath, consistent ? write.Sha256 : null);
+                    if (write.FromBlob)
+                    {
+                        File.Move(write.Source!, destination, overwrite: true);
+                    }
+                    else if (write.Source is not null && write.Link && consistent
+                        && (write.Identity is { } identity
+                            ? TargetHasher.TryLinkUnchanged(write.Source, identity, write.Length, write.Sha256, destination, directories)
+                            : TargetHasher.TryLinkVerified(write.Source, write.Length, write.Sha256, destination)))
+                    {
+                        mine.Add(destination);
+                    }
+                    else if (write.Source is not null && TargetHasher.CopyVerified(write.Source, write.Length, write.Sha256, destination, direct: consistent, cancellationToken))
+                    {
+                        mine.Add(destination);
+                    }
 
-                destinations[write.Sha256] = destination;
-                if (secondName)
-                {
-                    LinkSecondName(destination, _layout.TargetPath(write.TargetPath, write.Sha512), created);
+                    if (secondName)
+                    {
+                        LinkSecondName(destination, _layout.TargetPath(write.TargetPath, write.Sha512), mine, directories);
+                    }
                 }
-            });
-        }
-        catch (AggregateException ex)
-        {
-            RemoveCreated(created);
-            var first = ex.Flatten().InnerExceptions[0];
-            if (first is SigningException or IOException or UnauthorizedAccessException or OperationCanceledException)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
-            }
-
-            throw;
+            }, cancellationToken);
         }
         catch
         {
-            RemoveCreated(created);
+            RemoveCreated(created.Where(c => c is not null).SelectMany(c => c));
             throw;
         }
 
+        var createdAfter = new List<string>();
         foreach (var write in duplicates)
         {
-            string first = destinations[write.Sha256];
+            string first = _layout.TargetPath(firsts[write.Sha256].TargetPath, consistent ? write.Sha256 : null);
             string destination = _layout.TargetPath(write.TargetPath, consistent ? write.Sha256 : null);
             if (first != destination)
             {
                 string temp = destination + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                if (!HardLink.TryCreate(first, temp))
+                if (!PosixFile.TryHardLink(first, temp))
                 {
                     File.Copy(first, temp);
                 }
@@ -397,24 +440,43 @@ public sealed partial class RepositoryEditor
 
             if (secondName)
             {
-                LinkSecondName(destination, _layout.TargetPath(write.TargetPath, write.Sha512), created);
+                LinkSecondName(destination, _layout.TargetPath(write.TargetPath, write.Sha512), createdAfter, directories);
             }
         }
 
         return writes.Count;
     }
 
-    /// <summary>Hard-links (or copies) the SHA-512 name; an existing file of that name is replaced atomically.</summary>
-    private static void LinkSecondName(string destination, string second, System.Collections.Concurrent.ConcurrentBag<string> created)
+    /// <summary>
+    /// Splits per-folder work into units for the threads: whole folders while there are plenty, so that no two
+    /// threads add names to one folder; folders cut into pieces when there are too few folders to keep every core busy.
+    /// </summary>
+    private static List<List<TargetWrite>> WorkUnits(IReadOnlyCollection<List<TargetWrite>> folders, int cores)
     {
-        if (HardLink.TryCreate(destination, second))
+        const int UnitsPerCore = 4;
+        if (folders.Count >= cores * UnitsPerCore)
+        {
+            return [.. folders.OrderByDescending(f => f.Count)];
+        }
+
+        int total = folders.Sum(f => f.Count);
+        int size = Math.Max(64, total / (cores * UnitsPerCore));
+        return [.. folders.SelectMany(f => f.Chunk(size).Select(c => c.ToList()))];
+    }
+
+    /// <summary>Hard-links (or copies) the SHA-512 name; an existing file of that name is replaced atomically.</summary>
+    private static void LinkSecondName(string destination, string second, List<string> created, DirectoryHandles directories)
+    {
+        var (fromDir, fromName) = directories.Resolve(destination);
+        var (toDir, toName) = directories.Resolve(second);
+        if (PosixFile.Supported && PosixFile.HardLinkAt(fromDir, fromName, toDir, toName) == 0)
         {
             created.Add(second);
             return;
         }
 
         string temp = second + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        if (!HardLink.TryCreate(destination, temp))
+        if (!PosixFile.TryHardLink(destination, temp))
         {
             File.Copy(destination, temp);
         }
@@ -434,6 +496,7 @@ public sealed partial class RepositoryEditor
     {
         if (System.IO.Directory.Exists(_layout.StagedRolesDir))
         {
+            ParallelWork.ForEach(System.IO.Directory.EnumerateFiles(_layout.StagedRolesDir), AtomicFile.TryDelete);
             System.IO.Directory.Delete(_layout.StagedRolesDir, recursive: true);
         }
 

@@ -27,38 +27,48 @@ public sealed partial class RepositoryEditor
             throw new SigningException("--custom must be a JSON object");
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var roles = new string[sources.Count];
-        var cache = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < sources.Count; i++)
+        var seen = new HashSet<string>(sources.Count, StringComparer.Ordinal);
+        foreach (var source in sources)
         {
-            var source = sources[i];
             Names.CheckTargetPath(source.TargetPath);
             if (!seen.Add(source.TargetPath))
             {
                 throw new SigningException($"target path '{ErrorText.Untrusted(source.TargetPath)}' given twice");
             }
-
-            if (!File.Exists(source.FilePath))
-            {
-                throw new SigningException($"{source.FilePath}: no such file");
-            }
-
-            roles[i] = ResolveTargetRole(source.TargetPath, role, cache);
         }
 
+        // Where each path goes: the role given (its delegation chain checked here, in order), or its hash bin.
+        string start = CheckTargetRole(role);
+        if (start != "targets")
+        {
+            foreach (var source in sources)
+            {
+                _ = ResolveTargetRole(source.TargetPath, start);
+            }
+        }
+
+        var bins = GetRole(start).Targets.Delegations?.SuccinctRoles;
+
+        // Read and hash every file on every core; the first failure in input order is the one reported.
+        var roles = new string[sources.Count];
         var results = new TargetHasher.Result[sources.Count];
         int done = 0;
-        var errors = new ConcurrentQueue<Exception>();
+        var errors = new ConcurrentQueue<(int Index, SigningException Error)>();
         Parallel.For(0, sources.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
+            var source = sources[i];
+            roles[i] = bins?.GetRoleForTarget(source.TargetPath) ?? start;
             try
             {
-                results[i] = TargetHasher.Hash(sources[i].FilePath, cancellationToken);
+                results[i] = TargetHasher.Hash(source.FilePath, cancellationToken);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                errors.Enqueue((i, new SigningException($"{source.FilePath}: no such file", ex)));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                errors.Enqueue(new SigningException($"{sources[i].FilePath}: {ex.Message}", ex));
+                errors.Enqueue((i, new SigningException($"{source.FilePath}: {ex.Message}", ex)));
             }
 
             int n = Interlocked.Increment(ref done);
@@ -68,15 +78,16 @@ public sealed partial class RepositoryEditor
             }
         });
 
-        if (errors.TryPeek(out var first))
+        if (!errors.IsEmpty)
         {
-            throw first;
+            throw errors.MinBy(e => e.Index).Error;
         }
 
+        PhaseTimer.Mark("validate+hash");
         var staging = Sources;
         for (int i = 0; i < sources.Count; i++)
         {
-            staging.Add(results[i].Sha256, new StagedSources.Entry(Path.GetFullPath(sources[i].FilePath), results[i].Length, results[i].LastWriteTicks, sources[i].Link));
+            staging.Add(results[i].Sha256, new StagedSources.Entry(Path.GetFullPath(sources[i].FilePath), results[i].Length, results[i].LastWriteTicks, sources[i].Link) { Identity = results[i].Identity });
         }
 
         var entries = new TargetFile[sources.Count];
@@ -114,12 +125,12 @@ public sealed partial class RepositoryEditor
     public void RemoveTargets(IReadOnlyList<string> targetPaths, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(targetPaths);
-        var cache = new Dictionary<string, string>(StringComparer.Ordinal);
+        string start = CheckTargetRole(role);
         var resolved = new List<(string Path, string Role)>();
         foreach (var path in targetPaths)
         {
             Names.CheckTargetPath(path);
-            string r = ResolveTargetRole(path, role, cache);
+            string r = ResolveTargetRole(path, start);
             if (!GetRole(r).Targets.TargetFiles.ContainsKey(path))
             {
                 throw new SigningException($"target '{ErrorText.Untrusted(path)}' is not in role '{r}'");
@@ -134,26 +145,27 @@ public sealed partial class RepositoryEditor
         }
     }
 
-    /// <summary>The role a target path goes to: the given role (checked to be reachable for the path), or its hash bin.</summary>
-    private string ResolveTargetRole(string targetPath, string? role, Dictionary<string, string> checkedRoles)
+    /// <summary>The role targets are added to or removed from: <paramref name="role"/> (checked to exist and hold targets) or <c>targets</c>.</summary>
+    private string CheckTargetRole(string? role)
     {
         string start = role ?? "targets";
-        if (!checkedRoles.ContainsKey(start))
+        if (start is "root" or "snapshot" or "timestamp")
         {
-            if (start is "root" or "snapshot" or "timestamp")
-            {
-                throw new SigningException($"role '{start}' cannot hold targets");
-            }
-
-            if (!RoleExists(start))
-            {
-                throw new SigningException($"unknown role '{ErrorText.Untrusted(start)}'");
-            }
-
-            _ = GetRole(start).Targets;
-            checkedRoles[start] = start;
+            throw new SigningException($"role '{start}' cannot hold targets");
         }
 
+        if (!RoleExists(start))
+        {
+            throw new SigningException($"unknown role '{ErrorText.Untrusted(start)}'");
+        }
+
+        _ = GetRole(start).Targets;
+        return start;
+    }
+
+    /// <summary>The role a target path goes to: <paramref name="start"/> (checked to be reachable for the path), or its hash bin.</summary>
+    private string ResolveTargetRole(string targetPath, string start)
+    {
         if (start != "targets" && !IsDelegatedTo(start, targetPath))
         {
             throw new SigningException($"target path '{ErrorText.Untrusted(targetPath)}' is not delegated to role '{start}'");

@@ -128,18 +128,20 @@ public sealed partial class RepositoryEditor
             _settingsDirty = false;
         }
 
-        foreach (var state in _roles.Values)
-        {
-            if (state.Dirty)
+        // Staged roles (a large add stages every hash bin) and the sources list, serialized and written on every core.
+        var dirty = _roles.Values.Where(s => s.Dirty).ToList();
+        ParallelWork.Invoke(
+            () => ParallelWork.ForEach(dirty, state => AtomicFile.Write(_layout.StagedRolePath(state.Name), MetadataWriter.ToFileBytes(state.Signed, state.Signatures, MetadataFileFormat.Indented), durable: false)),
+            () =>
             {
-                AtomicFile.Write(_layout.StagedRolePath(state.Name), MetadataWriter.ToFileBytes(state.Signed, state.Signatures, MetadataFileFormat.Indented), durable: false);
-                state.Dirty = false;
-            }
-        }
-
-        if (_sources is { Dirty: true })
+                if (_sources is { Dirty: true })
+                {
+                    _sources.Save(_layout.SourcesPath);
+                }
+            });
+        foreach (var state in dirty)
         {
-            _sources.Save(_layout.SourcesPath);
+            state.Dirty = false;
         }
 
         if (_pendingDirty)
@@ -289,8 +291,7 @@ public sealed partial class RepositoryEditor
         string stagedPath = _layout.StagedRolePath(name);
         if (File.Exists(stagedPath))
         {
-            var env = Parse<Signed>(stagedPath);
-            state = new RoleState(name, env.Signed, [.. env.Signatures], published, isStaged: true) { LoadedSignedBytes = env.SignedBytes };
+            state = LoadStagedRole(name);
         }
         else if (name == "root" && _publishedRoot is not null)
         {
@@ -307,13 +308,40 @@ public sealed partial class RepositoryEditor
             throw new SigningException($"unknown role '{ErrorText.Untrusted(name)}'");
         }
 
-        if ((name == "root") != state.Signed is Root)
-        {
-            throw new SigningException($"role '{ErrorText.Untrusted(name)}' holds metadata of type '{state.Signed.Type}'");
-        }
-
+        CheckRoleType(state);
         _roles[name] = state;
         return state;
+    }
+
+    /// <summary>
+    /// Loads every staged role not loaded yet, parsing their files on every core (a large add stages all hash bins).
+    /// </summary>
+    private void LoadStagedRoles(IReadOnlyList<string> names)
+    {
+        var toLoad = names.Where(n => !_roles.ContainsKey(n) && n is not "snapshot" and not "timestamp" && File.Exists(_layout.StagedRolePath(n))).ToArray();
+        var loaded = new RoleState[toLoad.Length];
+        ParallelWork.ForEach(Enumerable.Range(0, toLoad.Length), i => loaded[i] = LoadStagedRole(toLoad[i]));
+        foreach (var state in loaded)
+        {
+            _roles[state.Name] = state;
+        }
+    }
+
+    /// <summary>Reads a staged role file (safe to call from several threads: it only reads shared state).</summary>
+    private RoleState LoadStagedRole(string name)
+    {
+        var env = Parse<Signed>(_layout.StagedRolePath(name));
+        var state = new RoleState(name, env.Signed, [.. env.Signatures], PublishedVersionOf(name), isStaged: true) { LoadedSignedBytes = env.SignedBytes };
+        CheckRoleType(state);
+        return state;
+    }
+
+    private static void CheckRoleType(RoleState state)
+    {
+        if ((state.Name == "root") != state.Signed is Root)
+        {
+            throw new SigningException($"role '{ErrorText.Untrusted(state.Name)}' holds metadata of type '{state.Signed.Type}'");
+        }
     }
 
     private long PublishedVersionOf(string name)

@@ -4,15 +4,20 @@ namespace Tuf.Signing;
 
 /// <summary>
 /// Where the content of each staged target is (<c>.tuf-staging/sources.json</c>): <c>tuf repo add</c> hashes files in
-/// place instead of copying them, and records here, by SHA-256, the source path, length and last write time;
-/// <c>tuf repo commit</c> copies each source into <c>targets/</c>, re-hashing it. One file for all targets.
+/// place instead of copying them, and records here, by SHA-256, the source path, length and last write time (on
+/// Linux also device, inode and nanosecond modification and change times); <c>tuf repo commit</c> copies each source
+/// into <c>targets/</c>, re-hashing it, or hard-links it while its identity is unchanged. One file for all targets.
 /// </summary>
 internal sealed class StagedSources
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     /// <summary>A staged source file.</summary>
-    public readonly record struct Entry(string FilePath, long Length, long LastWriteTicks, bool Link);
+    public readonly record struct Entry(string FilePath, long Length, long LastWriteTicks, bool Link)
+    {
+        /// <summary>The file's identity when it was hashed (Linux); commit publishes it only while it still matches.</summary>
+        public FileIdentity? Identity { get; init; }
+    }
 
     public bool Dirty { get; private set; }
 
@@ -50,7 +55,16 @@ internal sealed class StagedSources
             foreach (var p in doc.RootElement.GetProperty("sources").EnumerateObject())
             {
                 var v = p.Value;
-                sources._entries[p.Name] = new Entry(v.GetProperty("path").GetString()!, v.GetProperty("length").GetInt64(), v.GetProperty("mtime_ticks").GetInt64(), v.TryGetProperty("link", out var link) && link.GetBoolean());
+                var entry = new Entry(v.GetProperty("path").GetString()!, v.GetProperty("length").GetInt64(), v.GetProperty("mtime_ticks").GetInt64(), v.TryGetProperty("link", out var link) && link.GetBoolean());
+                if (v.TryGetProperty("ino", out var ino))
+                {
+                    entry = entry with
+                    {
+                        Identity = new FileIdentity(v.GetProperty("dev").GetUInt64(), ino.GetUInt64(), entry.Length, v.GetProperty("mtime_ns").GetInt64(), v.GetProperty("ctime_ns").GetInt64(), IsRegularFile: true),
+                    };
+                }
+
+                sources._entries[p.Name] = entry;
             }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
@@ -78,6 +92,14 @@ internal sealed class StagedSources
                 if (entry.Link)
                 {
                     w.WriteBoolean("link", true);
+                }
+
+                if (entry.Identity is { } id)
+                {
+                    w.WriteNumber("dev", id.Device);
+                    w.WriteNumber("ino", id.Inode);
+                    w.WriteNumber("mtime_ns", id.ModifiedNanoseconds);
+                    w.WriteNumber("ctime_ns", id.ChangedNanoseconds);
                 }
 
                 w.WriteEndObject();

@@ -14,8 +14,12 @@ internal static class TargetHasher
     private const int SmallFile = 1 << 20;
     private const int ChunkSize = 1 << 16;
 
-    /// <summary>The length, hashes and last write time (UTC ticks) of a hashed target file.</summary>
-    public readonly record struct Result(long Length, string Sha256, string Sha512, long LastWriteTicks);
+    /// <summary>The length, hashes and last write time (UTC ticks) of a hashed target file, and its identity where known.</summary>
+    public readonly record struct Result(long Length, string Sha256, string Sha512, long LastWriteTicks)
+    {
+        /// <summary>The file's identity when it was read (Linux), for commit's unchanged-since-add check.</summary>
+        public FileIdentity? Identity { get; init; }
+    }
 
     /// <summary>Reads <paramref name="source"/> once and computes its SHA-256 and SHA-512.</summary>
     public static Result Hash(string source, CancellationToken cancellationToken)
@@ -82,7 +86,7 @@ internal static class TargetHasher
             return created;
         }
 
-        using var input = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        using var input = OpenSource(source);
         long actualLength = RandomAccess.GetLength(input);
         if (actualLength != length)
         {
@@ -178,48 +182,45 @@ internal static class TargetHasher
     }
 
     /// <summary>
-    /// The small-file path of <see cref="Hash"/> with raw system calls: one stat, open, read, close. Null when the file
-    /// is large or any call fails (the managed path then reports the error).
+    /// The small-file path of <see cref="Hash"/> with raw system calls: open, statx, one read, close. The identity is
+    /// taken before the read, so a write during or after it changes what <c>commit</c> sees and is refused there. Null
+    /// when the file is large or not regular, or any call fails (the managed path then reads it or reports the error).
     /// </summary>
     private static Result? TryHashSmall(string source)
     {
-        var info = new FileInfo(source);
-        if (!info.Exists || info.Length > SmallFile)
+        int fd = PosixFile.OpenRead(source);
+        if (fd < 0)
         {
             return null;
         }
 
-        long ticks = info.LastWriteTimeUtc.Ticks;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)info.Length + 1);
         try
         {
-            int fd = PosixFile.OpenRead(source);
-            if (fd < 0)
+            if (!PosixFile.TryStat(fd, out var identity) || !identity.IsRegularFile || identity.Size > SmallFile)
             {
                 return null;
             }
 
-            int read;
+            int length = (int)identity.Size;
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
             try
             {
-                read = PosixFile.ReadFully(fd, buffer.AsSpan(0, (int)info.Length + 1));
+                var data = buffer.AsSpan(0, length);
+                if (length > 0 && PosixFile.ReadFully(fd, data) != length)
+                {
+                    return null; // Shrunk while being read (or an error): the managed path reads it again.
+                }
+
+                return new Result(length, Convert.ToHexStringLower(SHA256.HashData(data)), Convert.ToHexStringLower(SHA512.HashData(data)), identity.LastWriteTicks) { Identity = identity };
             }
             finally
             {
-                _ = PosixFile.Close(fd);
+                ArrayPool<byte>.Shared.Return(buffer);
             }
-
-            if (read != info.Length)
-            {
-                return null; // Changed while being read (or an error): the managed path reads it again.
-            }
-
-            var data = buffer.AsSpan(0, read);
-            return new Result(read, Convert.ToHexStringLower(SHA256.HashData(data)), Convert.ToHexStringLower(SHA512.HashData(data)), ticks);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _ = PosixFile.Close(fd);
         }
     }
 
@@ -288,54 +289,102 @@ internal static class TargetHasher
     /// <exception cref="SigningException">The content is not what was hashed.</exception>
     public static bool TryLinkVerified(string source, long length, string sha256, string destination)
     {
-        if (!HardLink.TryCreate(source, destination))
+        if (!PosixFile.TryHardLink(source, destination))
         {
             return false;
         }
 
+        VerifyLinked(source, length, sha256, destination);
+        return true;
+    }
+
+    /// <summary>
+    /// Hard-links <paramref name="source"/> as <paramref name="destination"/> (which must not exist). When the source
+    /// is still exactly the file <c>add</c> hashed (the same <see cref="FileIdentity"/>: inode, size, modification and
+    /// change times) its content is not read again: one <c>statx</c> before and one after linking, which must find
+    /// that same inode under the new name (a file swapped in between is removed again and refused). Otherwise (it was
+    /// touched, replaced or changed) the linked content is re-hashed and kept only when it is still what was hashed.
+    /// False when the link cannot be made (another file system, an existing name): the caller copies instead.
+    /// </summary>
+    /// <exception cref="SigningException">The source is missing, or its content is not what was hashed.</exception>
+    public static bool TryLinkUnchanged(string source, FileIdentity recorded, long length, string sha256, string destination, DirectoryHandles directories)
+    {
+        var (sourceDir, sourceName) = directories.Resolve(source);
+        if (!PosixFile.TryStatAt(sourceDir, sourceName, followLinks: true, out var current))
+        {
+            throw Changed(source, "it no longer exists or cannot be read");
+        }
+
+        var (targetDir, targetName) = directories.Resolve(destination);
+        if (PosixFile.HardLinkAt(sourceDir, sourceName, targetDir, targetName) != 0)
+        {
+            return false;
+        }
+
+        if (!current.IsUnchangedFrom(recorded))
+        {
+            VerifyLinked(source, length, sha256, destination);
+        }
+        else if (!PosixFile.TryStatAt(targetDir, targetName, followLinks: false, out var linked) || !linked.IsSameContentAs(recorded))
+        {
+            AtomicFile.TryDelete(destination);
+            throw Changed(source, "it was replaced while being published");
+        }
+
+        return true;
+    }
+
+    /// <summary>Checks the content just linked at <paramref name="destination"/>, removing the link when it is not what was hashed.</summary>
+    private static void VerifyLinked(string source, long length, string sha256, string destination)
+    {
         try
         {
-            if (PosixFile.Supported && length <= SmallFile && VerifySmall(source, destination, length, sha256))
-            {
-                return true;
-            }
-
-            using var handle = File.OpenHandle(destination, FileMode.Open, FileAccess.Read, FileShare.Read);
-            long actual = RandomAccess.GetLength(handle);
-            if (actual != length)
-            {
-                throw Changed(source, $"its length is now {actual}, not {length}");
-            }
-
-            using var h256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            byte[] chunk = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(length, 1), ChunkSize));
-            try
-            {
-                long total = 0;
-                int n;
-                while ((n = RandomAccess.Read(handle, chunk, total)) > 0)
-                {
-                    h256.AppendData(chunk, 0, n);
-                    total += n;
-                }
-
-                if (total != length || !HashMatches(h256.GetHashAndReset(), sha256))
-                {
-                    throw Changed(source, "its content no longer matches the hashes recorded by 'tuf repo add'");
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(chunk);
-            }
+            VerifyContent(source, destination, length, sha256);
         }
         catch
         {
             AtomicFile.TryDelete(destination);
             throw;
         }
+    }
 
-        return true;
+    /// <summary>Reads <paramref name="path"/> (a name of <paramref name="source"/>'s content) and checks its length and SHA-256.</summary>
+    /// <exception cref="SigningException">They differ.</exception>
+    private static void VerifyContent(string source, string path, long length, string sha256)
+    {
+        if (PosixFile.Supported && length <= SmallFile && VerifySmall(source, path, length, sha256))
+        {
+            return;
+        }
+
+        using var handle = OpenSource(path);
+        long actual = RandomAccess.GetLength(handle);
+        if (actual != length)
+        {
+            throw Changed(source, $"its length is now {actual}, not {length}");
+        }
+
+        using var h256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] chunk = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(length, 1), ChunkSize));
+        try
+        {
+            long total = 0;
+            int n;
+            while ((n = RandomAccess.Read(handle, chunk, total)) > 0)
+            {
+                h256.AppendData(chunk, 0, n);
+                total += n;
+            }
+
+            if (total != length || !HashMatches(h256.GetHashAndReset(), sha256))
+            {
+                throw Changed(source, "its content no longer matches the hashes recorded by 'tuf repo add'");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     /// <summary>Reads a small linked file with raw calls and checks it; false when a call failed (the caller re-checks).</summary>
@@ -360,6 +409,18 @@ internal static class TargetHasher
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static SafeFileHandle OpenSource(string source)
+    {
+        try
+        {
+            return File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw Changed(source, "it no longer exists");
         }
     }
 

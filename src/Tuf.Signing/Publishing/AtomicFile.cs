@@ -12,6 +12,11 @@ internal static class AtomicFile
         string dir = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(dir);
         string temp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        if (overwrite && TryWritePosix(temp, path, data, durable))
+        {
+            return;
+        }
+
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
@@ -30,6 +35,35 @@ internal static class AtomicFile
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The same with raw calls on Linux (create, write, optional fsync, close, rename: no advisory lock, no extra
+    /// stat); false when a call fails, after removing the temporary file, so that the managed path retries and
+    /// reports the error.
+    /// </summary>
+    private static bool TryWritePosix(string temp, string path, ReadOnlySpan<byte> data, bool durable)
+    {
+        if (!PosixFile.Supported)
+        {
+            return false;
+        }
+
+        int fd = PosixFile.CreateNew(temp);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        bool ok = PosixFile.WriteFully(fd, data) && (!durable || PosixFile.Flush(fd));
+        ok &= PosixFile.Close(fd) == 0;
+        if (ok && PosixFile.RenameOver(temp, path) == 0)
+        {
+            return true;
+        }
+
+        TryDelete(temp);
+        return false;
     }
 
     public static void TryDelete(string path)

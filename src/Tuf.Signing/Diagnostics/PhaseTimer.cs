@@ -1,0 +1,28 @@
+using System.Diagnostics;
+
+namespace Tuf.Signing;
+
+/// <summary>
+/// Prints how long each phase of a long operation took to standard error when the environment variable
+/// <c>TUF_TIMINGS</c> is set (for benchmarks: <c>TUF_TIMINGS=1 tuf repo commit ...</c>). Silent otherwise.
+/// </summary>
+internal static class PhaseTimer
+{
+    private static readonly bool Enabled = Environment.GetEnvironmentVariable("TUF_TIMINGS") is { Length: > 0 };
+    private static readonly Stopwatch Clock = Stopwatch.StartNew();
+    private static long _last;
+
+    /// <summary>Reports the time since the previous mark (or since start-up) as <paramref name="phase"/>.</summary>
+    public static void Mark(string phase)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        long now = Clock.ElapsedTicks;
+        long previous = Interlocked.Exchange(ref _last, now);
+        double sinceStart = (TimeProvider.System.GetLocalNow().DateTime - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+        Console.Error.WriteLine($"[timing] {phase}: {(now - previous) * 1000.0 / Stopwatch.Frequency:F1} ms (at {sinceStart:F0} ms since process start)");
+    }
+}
