@@ -3,6 +3,7 @@
 # commit again, counting the metadata files that change. Usage: [LINK=1] signing-bins.sh [N=100000] [BINS=1024]
 # LINK=1 adds with --link (targets hard-linked to the source files at commit instead of copied).
 # HASH_NAMES=first publishes each target under its SHA-256 name only (settings.json "target_hash_names").
+# SKIP_BUILD=1 reuses artifacts/cli/tuf. TUF_TIMINGS=1 makes tuf print each phase's time to stderr.
 # Keep runs short on shared machines; the work folder is deleted at the end.
 set -euo pipefail
 N=${1:-100000}
@@ -12,8 +13,11 @@ ROOT=$(cd "$HERE/../.." && pwd)
 WORK=$(mktemp -d /tmp/tuf-bench-signing.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-dotnet build "$ROOT/src/Tuf.Cli" -c Release -v q -nologo >/dev/null
-TUF="$ROOT/src/Tuf.Cli/bin/Release/net10.0/linux-x64/tuf"
+# The shipped form of the command: the Native AOT executable (as bench/scripts/client-bench.sh).
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  dotnet publish "$ROOT/src/Tuf.Cli" -c Release -o "$ROOT/artifacts/cli" -v q -nologo >/dev/null
+fi
+TUF="$ROOT/artifacts/cli/tuf"
 export TUF_KEY_PASSPHRASE=bench
 
 python3 "$HERE/signing-make-files.py" "$WORK/files" "$N"

@@ -25,9 +25,9 @@ internal static class RepoAddCommand
         {
             PhaseTimer.Mark("start");
             var editor = RepoCommand.Open(parse, dir);
-            PhaseTimer.Mark("open");
+            PhaseTimer.Mark("open repository");
             var sources = Collect(parse.GetValue(files)!, parse.GetValue(asPath));
-            PhaseTimer.Mark("collect");
+            PhaseTimer.Mark("list files");
             if (parse.GetValue(link))
             {
                 sources = [.. sources.Select(s => s with { Link = true })];
@@ -64,9 +64,9 @@ internal static class RepoAddCommand
                 added = await editor.AddTargetsAsync(sources, parse.GetValue(role), customJson, null, cancellationToken).ConfigureAwait(false);
             }
 
-            PhaseTimer.Mark("add");
+            PhaseTimer.Mark("stage targets");
             editor.Save();
-            PhaseTimer.Mark("save");
+            PhaseTimer.Mark("save staging");
             Console.Out.WriteLine(added.Count == 1 ? $"staged {added[0].Path} ({added[0].Length} bytes)" : $"staged {added.Count} targets");
             return ExitCodes.Ok;
         });

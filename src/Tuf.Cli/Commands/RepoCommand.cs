@@ -53,14 +53,24 @@ internal static class RepoCommand
         var list = (names ?? []).Distinct(StringComparer.Ordinal).ToList();
         var passphrases = list.Select(n => KeyResolver.Passphrase(store, n)).ToList();
         var signers = new ISigner?[list.Count];
-        try
+        var errors = new Exception?[list.Count];
+        Parallel.For(0, list.Count, i =>
         {
-            ParallelWork.ForEach(Enumerable.Range(0, list.Count), i => signers[i] = store.Unlock(list[i], passphrases[i]));
-        }
-        catch
+            try
+            {
+                signers[i] = store.Unlock(list[i], passphrases[i]);
+            }
+            catch (Exception ex)
+            {
+                errors[i] = ex;
+            }
+        });
+
+        // The first key (in the order given) that failed is the one reported, as if they were unlocked in turn.
+        if (errors.FirstOrDefault(e => e is not null) is { } error)
         {
             DisposeAll(signers.OfType<ISigner>());
-            throw;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
         }
 
         return [.. signers.OfType<ISigner>()];

@@ -30,7 +30,7 @@ public sealed partial class RepositoryEditor
         // 1. Sign staged roles with the keys given, then check every threshold before writing anything. Roles are
         //    independent, so they are parsed, signed, checked and serialized on every core; signing and verifying
         //    happen one at a time (a signer, or a key's parsed verifier, need not be thread-safe).
-        LoadStagedRoles(stagedNames);
+        LoadRoles(stagedNames);
         var states = stagedNames.Select(GetRole).ToArray();
         var authorities = stagedNames.Select(AuthoritiesFor).ToArray();
         var signed = new SignedRole<Signed>[states.Length];
@@ -77,7 +77,7 @@ public sealed partial class RepositoryEditor
         }
 
         ThrowIfProblems(problems);
-        PhaseTimer.Mark("load+sign staged roles");
+        PhaseTimer.Mark("sign staged roles");
         var root = EffectiveRoot;
         bool consistent = root.ConsistentSnapshot;
 
@@ -199,7 +199,7 @@ public sealed partial class RepositoryEditor
             }
         }
 
-        PhaseTimer.Mark("write metadata");
+        PhaseTimer.Mark("write timestamp");
         ClearStaging();
         PhaseTimer.Mark("clear staging");
         return new CommitResult(committed, metadataWritten, targetsWritten);
@@ -211,16 +211,21 @@ public sealed partial class RepositoryEditor
     /// </summary>
     internal void PrepareCommit()
     {
-        LoadStagedRoles(StagedRoleNames().ToList());
+        LoadRoles(StagedRoleNames().ToList());
         _ = Sources;
     }
 
     /// <summary>Writes each file atomically without a flush per file, on every core, then flushes once (per-file fsync where syncfs is missing).</summary>
     private void WriteAll(List<(string Path, ReadOnlyMemory<byte> Bytes)> files)
     {
-        ParallelWork.ForEach(files, file => AtomicFile.Write(file.Path, file.Bytes.Span, durable: false));
+        if (files.Count == 0)
+        {
+            return;
+        }
 
-        if (files.Count > 0 && !PosixFile.TrySyncFileSystem(_layout.MetadataDir))
+        ParallelWork.ForEach(files, file => AtomicFile.Write(file.Path, file.Bytes.Span, durable: false));
+        PhaseTimer.Mark($"write {files.Count} metadata files");
+        if (!PosixFile.TrySyncFileSystem(_layout.MetadataDir))
         {
             foreach (var file in files)
             {
@@ -228,6 +233,8 @@ public sealed partial class RepositoryEditor
                 stream.Flush(flushToDisk: true);
             }
         }
+
+        PhaseTimer.Mark("flush (syncfs)");
     }
 
     private async Task<SignedRole<T>> SignGeneratedAsync<T>(T signed, string name, IReadOnlyList<ISigner> signers, Root root, List<string> problems, CancellationToken cancellationToken)

@@ -52,6 +52,8 @@ public sealed partial class RepositoryEditor
         // Read and hash every file on every core; the first failure in input order is the one reported.
         var roles = new string[sources.Count];
         var results = new TargetHasher.Result[sources.Count];
+        var sourceEntries = new StagedSources.Entry[sources.Count];
+        var entries = new TargetFile[sources.Count];
         int done = 0;
         var errors = new ConcurrentQueue<(int Index, SigningException Error)>();
         Parallel.For(0, sources.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
@@ -60,7 +62,18 @@ public sealed partial class RepositoryEditor
             roles[i] = bins?.GetRoleForTarget(source.TargetPath) ?? start;
             try
             {
-                results[i] = TargetHasher.Hash(source.FilePath, cancellationToken);
+                var result = results[i] = TargetHasher.Hash(source.FilePath, cancellationToken);
+                sourceEntries[i] = new StagedSources.Entry(Path.GetFullPath(source.FilePath), result.Length, result.LastWriteTicks, source.Link) { Identity = result.Identity };
+                var entry = entries[i] = new TargetFile
+                {
+                    Path = source.TargetPath,
+                    Length = result.Length,
+                    Hashes = new Dictionary<string, string>(StringComparer.Ordinal) { ["sha256"] = result.Sha256, ["sha512"] = result.Sha512 },
+                };
+                if (custom is { } obj)
+                {
+                    entry.UnrecognizedFields["custom"] = obj.Clone();
+                }
             }
             catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -83,36 +96,20 @@ public sealed partial class RepositoryEditor
             throw errors.MinBy(e => e.Index).Error;
         }
 
-        PhaseTimer.Mark("validate+hash");
+        PhaseTimer.Mark("read + hash files");
+        LoadRoles(roles);
         var staging = Sources;
-        for (int i = 0; i < sources.Count; i++)
-        {
-            staging.Add(results[i].Sha256, new StagedSources.Entry(Path.GetFullPath(sources[i].FilePath), results[i].Length, results[i].LastWriteTicks, sources[i].Link) { Identity = results[i].Identity });
-        }
-
-        var entries = new TargetFile[sources.Count];
         var staged = new Dictionary<string, Targets>(StringComparer.Ordinal);
         for (int i = 0; i < sources.Count; i++)
         {
+            staging.Add(results[i].Sha256, sourceEntries[i]);
             if (!staged.TryGetValue(roles[i], out var targets))
             {
                 targets = Stage(roles[i]).Targets;
                 staged[roles[i]] = targets;
             }
 
-            var entry = new TargetFile
-            {
-                Path = sources[i].TargetPath,
-                Length = results[i].Length,
-                Hashes = new Dictionary<string, string>(StringComparer.Ordinal) { ["sha256"] = results[i].Sha256, ["sha512"] = results[i].Sha512 },
-            };
-            if (custom is { } obj)
-            {
-                entry.UnrecognizedFields["custom"] = obj.Clone();
-            }
-
-            targets.TargetFiles[entry.Path] = entry;
-            entries[i] = entry;
+            targets.TargetFiles[entries[i].Path] = entries[i];
         }
 
         return Task.FromResult<IReadOnlyList<TargetFile>>(entries);
