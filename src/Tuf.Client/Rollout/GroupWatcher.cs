@@ -2,7 +2,7 @@ namespace Tuf.Client.Rollout;
 
 /// <summary>What one watch pass did.</summary>
 /// <param name="RolledOut">The rollout started in this pass, if a new verified version appeared.</param>
-/// <param name="Restarted">Instances whose process had died and was started again.</param>
+/// <param name="Restarted">Instances whose process had died, or failed its health check on several passes in a row, and was started again.</param>
 /// <param name="Repaired">Instances whose live files no longer matched the verified release and were re-installed.</param>
 /// <param name="Error">A repository or download error (the group keeps its last good version).</param>
 internal sealed record WatchPass(RolloutJournal? RolledOut, IReadOnlyList<string> Restarted, IReadOnlyList<string> Repaired, string? Error);
@@ -11,7 +11,9 @@ internal sealed record WatchPass(RolloutJournal? RolledOut, IReadOnlyList<string
 /// Self-healing watch mode: keeps a group converged on the newest verified version of a target. Each pass resumes an
 /// interrupted rollout, asks the repository for the newest verified bytes (a repository error keeps the last good
 /// version and is retried next pass, never hot-looped), rolls a new version out with the strategy, restarts instances
-/// whose process died and re-installs instances whose live files no longer match the verified release.
+/// whose process died or whose health check failed on <see cref="UnhealthyPassesBeforeRestart"/> passes in a row (as
+/// a Docker health check turns a container unhealthy after its retries and Swarm replaces it), and re-installs
+/// instances whose live files no longer match the verified release.
 /// A version whose rollout paused or rolled back is not retried until the repository publishes another.
 /// </summary>
 internal sealed class GroupWatcher
@@ -25,7 +27,11 @@ internal sealed class GroupWatcher
     private readonly TimeProvider _time;
     private readonly Action<RolloutProgress>? _onProgress;
     private readonly Action<string>? _log;
+    private readonly Dictionary<string, int> _unhealthyPasses = new(StringComparer.Ordinal);
     private string? _rejectedSha256;
+
+    /// <summary>Consecutive passes an instance's running process must fail its health check before it is restarted.</summary>
+    public const int UnhealthyPassesBeforeRestart = 3;
 
     public GroupWatcher(
         IInstanceProvider provider,
@@ -134,12 +140,33 @@ internal sealed class GroupWatcher
                     repaired.Add(name);
                     Report(journal, name, "repaired");
                 }
-                else if (_provider.RunningSlots(name).Count == 0)
+                else if (_provider.RunningSlots(name) is { Count: 0 })
                 {
                     _log?.Invoke($"{name}: process is not running; restarting");
+                    _unhealthyPasses.Remove(name);
                     await StartAndWaitAsync(name, strategy, cancellationToken).ConfigureAwait(false);
                     restarted.Add(name);
                     Report(journal, name, "restarted");
+                }
+                else if (await IsUnhealthyAsync(name, cancellationToken).ConfigureAwait(false))
+                {
+                    int passes = _unhealthyPasses[name] = _unhealthyPasses.GetValueOrDefault(name) + 1;
+                    if (passes < UnhealthyPassesBeforeRestart)
+                    {
+                        _log?.Invoke($"{name}: health check failed ({passes} of {UnhealthyPassesBeforeRestart} passes before a restart)");
+                        continue;
+                    }
+
+                    _log?.Invoke($"{name}: unhealthy on {passes} passes in a row; restarting");
+                    _unhealthyPasses.Remove(name);
+                    await _provider.StopAsync(name, null, cancellationToken).ConfigureAwait(false);
+                    await StartAndWaitAsync(name, strategy, cancellationToken).ConfigureAwait(false);
+                    restarted.Add(name);
+                    Report(journal, name, "restarted (unhealthy)");
+                }
+                else
+                {
+                    _unhealthyPasses.Remove(name);
                 }
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException or InvalidDataException or TufException)
@@ -149,6 +176,20 @@ internal sealed class GroupWatcher
         }
 
         return (restarted, repaired);
+    }
+
+    /// <summary>Whether any running process of the instance fails its health check now.</summary>
+    private async Task<bool> IsUnhealthyAsync(string name, CancellationToken cancellationToken)
+    {
+        foreach (int slot in _provider.RunningSlots(name))
+        {
+            if (!await _provider.IsHealthyAsync(name, slot, cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task StartAndWaitAsync(string name, RolloutStrategy strategy, CancellationToken cancellationToken)

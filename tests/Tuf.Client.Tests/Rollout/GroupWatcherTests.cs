@@ -107,4 +107,31 @@ public class GroupWatcherTests(ITestOutputHelper output)
         Assert.Null(kit.Provider.FindInstalledMismatch("web-1"));
         Assert.True(await AllServeAsync(kit, "v1"));
     }
+
+    [Fact]
+    public async Task PassAsync_RunningButUnhealthyInstance_IsRestartedAfterConsecutiveFailingPasses()
+    {
+        using var kit = new RolloutTestKit(1);
+        kit.Source.Publish(Target, RolloutTestKit.Release("v1", "fail-after:3"));
+        var watcher = Watcher(kit);
+        Assert.Equal(RolloutPhase.Completed, (await watcher.PassAsync()).RolledOut!.State.Phase);
+        int slot = kit.Provider.RunningSlots("web-1").Single();
+        int pid = Pid(kit, slot);
+        Assert.True(await RolloutTestKit.EventuallyAsync(async () => !await kit.Provider.IsHealthyAsync("web-1", slot), TimeSpan.FromSeconds(15)), "turned unhealthy");
+
+        // Still running, health check failing: a failed check or two is tolerated, the third pass in a row restarts it.
+        for (int i = 1; i < GroupWatcher.UnhealthyPassesBeforeRestart; i++)
+        {
+            Assert.Empty((await watcher.PassAsync()).Restarted);
+            Assert.Equal(pid, Pid(kit, kit.Provider.RunningSlots("web-1").Single()));
+        }
+
+        Assert.Equal(["web-1"], (await watcher.PassAsync()).Restarted);
+        int newSlot = kit.Provider.RunningSlots("web-1").Single();
+        Assert.NotEqual(pid, Pid(kit, newSlot));
+        Assert.Equal("v1", await kit.ServedVersionAsync(0));
+    }
+
+    private static int Pid(RolloutTestKit kit, int slot) =>
+        int.Parse(File.ReadAllText(Path.Combine(kit.Group.Instances[0].Directory, "run", $"slot-{slot}.pid")).Split(' ')[0]);
 }
