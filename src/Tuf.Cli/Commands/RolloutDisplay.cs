@@ -12,9 +12,11 @@ internal static class RolloutDisplay
 {
     public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
-    public static async Task<T> RunAsync<T>(Func<Action<RolloutProgress>, Task<T>> run)
+    /// <param name="run">The rollout, given the progress callback.</param>
+    /// <param name="console">The console for the live table; by default the terminal when interactive, else plain lines.</param>
+    public static async Task<T> RunAsync<T>(Func<Action<RolloutProgress>, Task<T>> run, IAnsiConsole? console = null)
     {
-        if (!Interactive)
+        if (console is null && !Interactive)
         {
             var gate = new object();
             return await run(p =>
@@ -29,7 +31,7 @@ internal static class RolloutDisplay
         var last = new Dictionary<string, string>(StringComparer.Ordinal);
         var sync = new object();
         T result = default!;
-        await AnsiConsole.Live(new Text("planning...")).AutoClear(false).StartAsync(async ctx =>
+        await (console ?? AnsiConsole.Console).Live(new Text("planning...")).AutoClear(false).StartAsync(async ctx =>
         {
             result = await run(p =>
             {
@@ -48,7 +50,7 @@ internal static class RolloutDisplay
         return result;
     }
 
-    private static Rows Render(RolloutState state, Dictionary<string, string> last, string? headline)
+    internal static Rows Render(RolloutState state, Dictionary<string, string> last, string? headline)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Instance").AddColumn("State").AddColumn("Last event");
         foreach (var i in state.Instances)
