@@ -211,8 +211,11 @@ public sealed partial class RepositoryEditor
     /// </summary>
     internal void PrepareCommit()
     {
-        LoadRoles(StagedRoleNames().ToList());
-        _ = Sources;
+        // The staged roles (parsed on every core) and the list of sources (one JSON file) at the same time.
+        var names = StagedRoleNames().ToList();
+        StagedSources? sources = _sources;
+        ParallelWork.Invoke(() => LoadRoles(names), () => sources ??= StagedSources.Load(_layout.SourcesPath));
+        _sources = sources;
     }
 
     /// <summary>Writes each file atomically without a flush per file, on every core, then flushes once (per-file fsync where syncfs is missing).</summary>
