@@ -39,7 +39,8 @@ internal static class TargetHasher
             {
                 int read = ReadFully(handle, buffer.AsSpan(0, (int)length), 0);
                 var data = buffer.AsSpan(0, read);
-                return new Result(read, Convert.ToHexStringLower(SHA256.HashData(data)), Convert.ToHexStringLower(SHA512.HashData(data)), ticks);
+                var (sha256, sha512) = HashBoth(data);
+                return new Result(read, sha256, sha512, ticks);
             }
             finally
             {
@@ -211,7 +212,8 @@ internal static class TargetHasher
                     return null; // Shrunk while being read (or an error): the managed path reads it again.
                 }
 
-                return new Result(length, Convert.ToHexStringLower(SHA256.HashData(data)), Convert.ToHexStringLower(SHA512.HashData(data)), identity.LastWriteTicks) { Identity = identity };
+                var (sha256, sha512) = HashBoth(data);
+                return new Result(length, sha256, sha512, identity.LastWriteTicks) { Identity = identity };
             }
             finally
             {
@@ -410,6 +412,16 @@ internal static class TargetHasher
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>SHA-256 and SHA-512 of <paramref name="data"/> as lowercase hex (digests on the stack: one string each, no arrays).</summary>
+    private static (string Sha256, string Sha512) HashBoth(ReadOnlySpan<byte> data)
+    {
+        Span<byte> digest = stackalloc byte[SHA512.HashSizeInBytes];
+        SHA256.HashData(data, digest);
+        string sha256 = Convert.ToHexStringLower(digest[..SHA256.HashSizeInBytes]);
+        SHA512.HashData(data, digest);
+        return (sha256, Convert.ToHexStringLower(digest));
     }
 
     private static SafeFileHandle OpenSource(string source)
