@@ -55,16 +55,19 @@ internal sealed class StagedSources
             foreach (var p in doc.RootElement.GetProperty("sources").EnumerateObject())
             {
                 var v = p.Value;
-                var entry = new Entry(v.GetProperty("path").GetString()!, v.GetProperty("length").GetInt64(), v.GetProperty("mtime_ticks").GetInt64(), v.TryGetProperty("link", out var link) && link.GetBoolean());
+                string filePath = v.GetProperty("path").GetString()!;
+                long length = v.GetProperty("length").GetInt64();
+                bool link = v.TryGetProperty("link", out var linkValue) && linkValue.GetBoolean();
                 if (v.TryGetProperty("ino", out var ino))
                 {
-                    entry = entry with
-                    {
-                        Identity = new FileIdentity(v.GetProperty("dev").GetUInt64(), ino.GetUInt64(), entry.Length, v.GetProperty("mtime_ns").GetInt64(), v.GetProperty("ctime_ns").GetInt64(), IsRegularFile: true),
-                    };
+                    // The last write time is the identity's modification time, so it is not stored twice.
+                    var identity = new FileIdentity(v.GetProperty("dev").GetUInt64(), ino.GetUInt64(), length, v.GetProperty("mtime_ns").GetInt64(), v.GetProperty("ctime_ns").GetInt64(), IsRegularFile: true);
+                    sources._entries[p.Name] = new Entry(filePath, length, identity.LastWriteTicks, link) { Identity = identity };
                 }
-
-                sources._entries[p.Name] = entry;
+                else
+                {
+                    sources._entries[p.Name] = new Entry(filePath, length, v.GetProperty("mtime_ticks").GetInt64(), link);
+                }
             }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
@@ -88,7 +91,6 @@ internal sealed class StagedSources
                 w.WriteStartObject(sha256);
                 w.WriteString("path", entry.FilePath);
                 w.WriteNumber("length", entry.Length);
-                w.WriteNumber("mtime_ticks", entry.LastWriteTicks);
                 if (entry.Link)
                 {
                     w.WriteBoolean("link", true);
@@ -100,6 +102,10 @@ internal sealed class StagedSources
                     w.WriteNumber("ino", id.Inode);
                     w.WriteNumber("mtime_ns", id.ModifiedNanoseconds);
                     w.WriteNumber("ctime_ns", id.ChangedNanoseconds);
+                }
+                else
+                {
+                    w.WriteNumber("mtime_ticks", entry.LastWriteTicks);
                 }
 
                 w.WriteEndObject();

@@ -1,0 +1,35 @@
+namespace Tuf.Signing.Tests;
+
+/// <summary><c>.tuf-staging/sources.json</c>: what <c>add</c> records survives the round trip to <c>commit</c>.</summary>
+public sealed class StagedSourcesTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tuf-sources-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void SaveLoad_WithAndWithoutIdentity_RoundTrips()
+    {
+        var identity = new FileIdentity(0x0000_0103_0000_0002, 123456789, 42, 1_790_000_000_123_456_789, 1_790_000_001_987_654_321, IsRegularFile: true);
+        var withIdentity = new StagedSources.Entry("/src/a.bin", 42, identity.LastWriteTicks, Link: true) { Identity = identity };
+        var withoutIdentity = new StagedSources.Entry("/src/b.bin", 7, 638_000_000_000_000_000, Link: false);
+        var sources = new StagedSources();
+        sources.Add(new string('a', 64), withIdentity);
+        sources.Add(new string('b', 64), withoutIdentity);
+        string path = Path.Combine(_dir, "sources.json");
+
+        sources.Save(path);
+        var loaded = StagedSources.Load(path);
+
+        Assert.True(loaded.TryGet(new string('a', 64), out var a));
+        Assert.Equal(withIdentity, a);
+        Assert.Equal(identity, a.Identity);
+        Assert.True(loaded.TryGet(new string('b', 64), out var b));
+        Assert.Equal(withoutIdentity, b);
+        Assert.Null(b.Identity);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
+        var stored = json.RootElement.GetProperty("sources");
+        Assert.False(stored.GetProperty(new string('a', 64)).TryGetProperty("mtime_ticks", out _), "derivable from mtime_ns, not stored");
+        Assert.True(stored.GetProperty(new string('b', 64)).TryGetProperty("mtime_ticks", out _));
+    }
+}
