@@ -35,12 +35,34 @@ public sealed class RepositoryCommitFailureTests
         await editor.SignAsync("targets", repo.Targets);
         editor.Save();
 
-        string staged = Path.Combine(repo.Directory, ".tuf-staging", "roles", "targets.json");
-        File.WriteAllText(staged, File.ReadAllText(staged).Replace("\"version\": 1", "\"version\": 7", StringComparison.Ordinal));
+        string staged = System.Text.Encoding.UTF8.GetString(repo.ReadStagedRole("targets"));
+        Assert.Contains("\"version\":1}", staged, StringComparison.Ordinal);
+        repo.WriteStagedRole("targets", System.Text.Encoding.UTF8.GetBytes(staged.Replace("\"version\":1}", "\"version\":7}", StringComparison.Ordinal)));
         string before = repo.Fingerprint();
         var ex = await Assert.ThrowsAsync<SigningException>(() => repo.Open().CommitAsync([repo.RootKeys[0], repo.Snapshot, repo.Timestamp]));
         Assert.Contains("targets has 0 of 1 signatures", ex.Message);
         Assert.Equal(before, repo.Fingerprint());
+    }
+
+    [Fact]
+    public async Task StagedSignatureInvalid_TargetsPublishedMeanwhileAreRemoved()
+    {
+        // The staged signature makes the threshold look reachable, so targets are published while signing; the
+        // signature then fails to verify, and the commit must leave the tree exactly as it was.
+        using var repo = new TestRepository();
+        await repo.CommitAsync();
+        var editor = repo.Open();
+        await editor.AddTargetsAsync([new TargetSource("dir/a.txt", repo.WriteSource("a.txt", "alpha")), new TargetSource("b.txt", repo.WriteSource("b.txt", "beta"))]);
+        await editor.SignAsync("targets", repo.Targets);
+        editor.Save();
+        string staged = System.Text.Encoding.UTF8.GetString(repo.ReadStagedRole("targets"));
+        repo.WriteStagedRole("targets", System.Text.Encoding.UTF8.GetBytes(staged.Replace("\"version\":2}", "\"version\":9}", StringComparison.Ordinal)));
+
+        string before = repo.Fingerprint();
+        var ex = await Assert.ThrowsAsync<SigningException>(() => repo.Open().CommitAsync([repo.RootKeys[0], repo.Snapshot, repo.Timestamp]));
+        Assert.Contains("targets has 0 of 1 signatures", ex.Message);
+        Assert.Equal(before, repo.Fingerprint());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(repo.Directory, "targets"), "*", SearchOption.AllDirectories));
     }
 
     [Fact]

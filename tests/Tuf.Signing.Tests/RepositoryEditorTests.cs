@@ -21,7 +21,7 @@ public sealed class RepositoryEditorTests
         Assert.Equal(consistent, File.Exists(Path.Combine(repo.Directory, "metadata", "1.targets.json")));
         Assert.Equal(!consistent, File.Exists(Path.Combine(repo.Directory, "metadata", "targets.json")));
         Assert.Equal("alpha", File.ReadAllText(verified.TargetFilePath("a.txt", consistent ? verified.Roles["targets"].TargetFiles["a.txt"].Hashes["sha256"] : null)));
-        Assert.False(Directory.Exists(Path.Combine(repo.Directory, ".tuf-staging", "roles")));
+        Assert.False(File.Exists(repo.StagedRolesPath));
     }
 
     [Fact]
@@ -348,13 +348,13 @@ public sealed class RepositoryEditorTests
         var editor = repo.Open();
         await editor.SignAsync("root", alice);
         editor.Save();
-        byte[] stagedAfterAlice = File.ReadAllBytes(Path.Combine(repo.Directory, ".tuf-staging", "roles", "root.json"));
+        byte[] stagedAfterAlice = repo.ReadStagedRole("root");
         await Assert.ThrowsAsync<SigningException>(() => repo.Open().CommitAsync([repo.Targets, repo.Snapshot, repo.Timestamp]));
 
         editor = repo.Open();
         await editor.SignAsync("root", bob);
         editor.Save();
-        var staged = MetadataParser.Parse<Root>(File.ReadAllBytes(Path.Combine(repo.Directory, ".tuf-staging", "roles", "root.json")));
+        var staged = MetadataParser.Parse<Root>(repo.ReadStagedRole("root"));
         Assert.Equal(MetadataParser.Parse<Root>(stagedAfterAlice).SignedBytes.ToArray(), staged.SignedBytes.ToArray());
         Assert.Equal(2, staged.Signatures.Count);
 

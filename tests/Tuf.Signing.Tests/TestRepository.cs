@@ -48,6 +48,22 @@ internal sealed class TestRepository : IDisposable
 
     public RepositoryEditor Open() => RepositoryEditor.Open(Directory, Time);
 
+    /// <summary>A staged role's metadata file bytes, from the staging area on disk.</summary>
+    public byte[] ReadStagedRole(string role) =>
+        StagedRoles.Load(StagedRolesPath, LegacyStagedRolesDir).TryGet(role, out var bytes) ? bytes.ToArray() : throw new InvalidOperationException($"{role} is not staged");
+
+    /// <summary>Replaces a staged role's metadata file bytes on disk (to simulate tampering).</summary>
+    public void WriteStagedRole(string role, byte[] fileBytes)
+    {
+        var staged = StagedRoles.Load(StagedRolesPath, LegacyStagedRolesDir);
+        staged.Set(role, fileBytes);
+        staged.Save(StagedRolesPath);
+    }
+
+    public string StagedRolesPath => Path.Combine(Directory, ".tuf-staging", "roles.json");
+
+    public string LegacyStagedRolesDir => Path.Combine(Directory, ".tuf-staging", "roles");
+
     public string WriteSource(string name, string content)
     {
         string path = Path.Combine(Directory, "..", Path.GetFileName(Directory) + "-src", name);

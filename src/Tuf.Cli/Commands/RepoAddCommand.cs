@@ -12,6 +12,9 @@ internal static class RepoAddCommand
     private const int ProgressThreshold = 2000;
     private const long ProgressBytes = 256L * 1024 * 1024;
 
+    /// <summary>What staging one target allocates, roughly (path, hashes, entry, its share of the staged metadata): 100,000 files need ~380 MiB.</summary>
+    private const long BytesPerTarget = 4096;
+
     public static Command Create()
     {
         var dir = RepoCommand.DirArgument();
@@ -28,6 +31,7 @@ internal static class RepoAddCommand
             PhaseTimer.Mark("open repository");
             var sources = Collect(parse.GetValue(files)!, parse.GetValue(asPath));
             PhaseTimer.Mark("list files");
+            using var gcBudget = GcBudget.For(sources.Count * BytesPerTarget);
             if (parse.GetValue(link))
             {
                 sources = [.. sources.Select(s => s with { Link = true })];

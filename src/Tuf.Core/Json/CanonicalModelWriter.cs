@@ -108,12 +108,7 @@ internal sealed class CanonicalModelWriter
         {
             if (f == 0)
             {
-                w.WriteArray(s.list, static (w2, sig) =>
-                {
-                    ArgumentNullException.ThrowIfNull(sig);
-                    w2.WriteObject(SignatureFields, AllOf(SignatureFields), null, sig, static (w3, g, f3) =>
-                        w3.WriteString(f3 == 0 ? g.KeyId : g.Sig, "keyid/sig"));
-                });
+                w.WriteSignatures(s.list);
             }
             else
             {
@@ -121,6 +116,32 @@ internal sealed class CanonicalModelWriter
             }
         });
     }
+
+    /// <summary>
+    /// The envelope with <c>signed</c> given as its canonical bytes, copied as they are: the file form of metadata
+    /// whose canonical bytes are already known (a staged role being published), without encoding the model again.
+    /// </summary>
+    public void WriteEnvelope(ReadOnlyMemory<byte> canonicalSigned, IReadOnlyList<Signature> signatures)
+    {
+        WriteObject(EnvelopeFields, AllOf(EnvelopeFields), null, (canonicalSigned, signatures), static (w, s, f) =>
+        {
+            if (f == 0)
+            {
+                w.WriteSignatures(s.signatures);
+            }
+            else
+            {
+                w._output.Write(s.canonicalSigned.Span);
+            }
+        });
+    }
+
+    private void WriteSignatures(IReadOnlyList<Signature> signatures) =>
+        WriteArray(signatures, static (w, sig) =>
+        {
+            ArgumentNullException.ThrowIfNull(sig);
+            w.WriteObject(SignatureFields, AllOf(SignatureFields), null, sig, static (w2, g, f) => w2.WriteString(f == 0 ? g.KeyId : g.Sig, "keyid/sig"));
+        });
 
     public void WriteKey(Key key)
     {

@@ -58,6 +58,27 @@ public static class MetadataWriter
         return output.ToArray();
     }
 
+    /// <summary>
+    /// The bytes of a compact metadata file whose <c>signed</c> part is <paramref name="canonicalSigned"/> (what the
+    /// signatures cover), copied instead of encoding the model again; <see langword="null"/> when they are not the
+    /// same in the compact layout (a string with a non-ASCII or control character, which compact escapes).
+    /// </summary>
+    /// <param name="canonicalSigned">The canonical JSON of the payload.</param>
+    /// <param name="signatures">The signatures in order.</param>
+    /// <returns>The file bytes, or <see langword="null"/>.</returns>
+    internal static byte[]? TryCompactFileBytes(ReadOnlyMemory<byte> canonicalSigned, IReadOnlyList<Signature> signatures)
+    {
+        // Canonical JSON escapes only '"' and '\'; compact also escapes every byte outside printable ASCII.
+        if (canonicalSigned.Span.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) >= 0)
+        {
+            return null;
+        }
+
+        using var output = new PooledBufferWriter(canonicalSigned.Length + 64 + (signatures.Count * 256));
+        new CanonicalModelWriter(output, jsonEscapes: true).WriteEnvelope(canonicalSigned, signatures);
+        return output.ToArray();
+    }
+
     /// <summary>The canonical JSON bytes of a key object (<c>keytype</c>, <c>scheme</c>, <c>keyval</c>, unknown fields).</summary>
     /// <param name="key">The key.</param>
     /// <returns>Canonical bytes.</returns>

@@ -23,16 +23,155 @@ public sealed partial class RepositoryEditor
             return new CommitResult(new Dictionary<string, long>(), 0, 0);
         }
 
-        var format = Settings.FileFormat;
         var committed = new Dictionary<string, long>(StringComparer.Ordinal);
-        var problems = new List<string>();
 
-        // 1. Sign staged roles with the keys given, then check every threshold before writing anything. Roles are
-        //    independent, so they are parsed, signed, checked and serialized on every core; signing and verifying
-        //    happen one at a time (a signer, or a key's parsed verifier, need not be thread-safe).
+        // 1. Read the staged roles; check that each target's content is still where 'add' found it (nothing is
+        //    written when one is missing or changed).
         LoadRoles(stagedNames);
         var states = stagedNames.Select(GetRole).ToArray();
         var authorities = stagedNames.Select(AuthoritiesFor).ToArray();
+        var root = EffectiveRoot;
+        bool consistent = root.ConsistentSnapshot;
+        var targetWrites = CollectTargetWrites(stagedNames, consistent);
+        cancellationToken.ThrowIfCancellationRequested();
+        PhaseTimer.Mark("collect target writes");
+
+        // 2. Sign every staged role, then snapshot and timestamp, checking every threshold. Target files do not
+        //    depend on signatures, so when the keys given (and the signatures already staged) can meet every
+        //    threshold they are published meanwhile; if signing fails after all, they are removed again.
+        using var directories = new DirectoryHandles();
+        var publishing = ThresholdsLookReachable(states, authorities, signers, root)
+            ? Task.Run(() => PublishTargets(targetWrites, consistent, directories, cancellationToken), CancellationToken.None)
+            : null;
+        SignedCommit signedCommit;
+        try
+        {
+            signedCommit = await SignAllAsync(states, authorities, signers, root, refresh, committed, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await AbandonAsync(publishing).ConfigureAwait(false);
+            throw;
+        }
+
+        var (signedRoles, snapshotRole, timestampRole) = signedCommit;
+        PhaseTimer.Mark("sign roles, snapshot, timestamp");
+
+        // 3. Write. New versioned metadata other than root is referenced by nothing until timestamp.json changes, so
+        //    it is written (and flushed) in the background while the target files are (still) published. Then the new root
+        //    (clients probe for the next N.root.json, so it appears only once everything else is in place), one
+        //    flush for everything, the unversioned pointers, and timestamp.json last.
+        var early = new List<(string Path, ReadOnlyMemory<byte> Bytes)>();
+        var late = new List<(string Path, ReadOnlyMemory<byte> Bytes)>();
+        var pointers = new List<(string Path, ReadOnlyMemory<byte> Bytes)>();
+        foreach (var (name, signedRole) in signedRoles)
+        {
+            if (name == "root")
+            {
+                late.Add((_layout.MetadataPath("root", signedRole.Signed.Version), signedRole.FileBytes));
+                pointers.Add((_layout.MetadataPath("root", null), signedRole.FileBytes));
+            }
+            else
+            {
+                (consistent ? early : pointers).Add((_layout.MetadataPath(name, consistent ? signedRole.Signed.Version : null), signedRole.FileBytes));
+            }
+        }
+
+        if (snapshotRole is not null && !IsServerSigned("snapshot"))
+        {
+            (consistent ? early : pointers).Add((_layout.MetadataPath("snapshot", consistent ? snapshotRole.Signed.Version : null), snapshotRole.FileBytes));
+        }
+
+        System.IO.Directory.CreateDirectory(_layout.MetadataDir);
+        var earlyWrite = early.Count == 0 ? Task.CompletedTask : Task.Run(
+            () =>
+            {
+                WriteFiles(early);
+                FlushFileSystem(early);
+            },
+            CancellationToken.None);
+        IEnumerable<string> createdTargets;
+        try
+        {
+            createdTargets = publishing is null ? PublishTargets(targetWrites, consistent, directories, cancellationToken) : await publishing.ConfigureAwait(false);
+        }
+        catch
+        {
+            // (A leftover from an interrupted commit may be among these: it was never referenced either.)
+            await AbandonAsync(earlyWrite).ConfigureAwait(false);
+            RemoveCreated(early.Select(f => f.Path));
+            throw;
+        }
+
+        PhaseTimer.Mark("publish targets");
+        try
+        {
+            await earlyWrite.ConfigureAwait(false);
+        }
+        catch
+        {
+            RemoveCreated(early.Select(f => f.Path));
+            RemoveCreated(createdTargets);
+            throw;
+        }
+
+        PhaseTimer.Mark($"write {early.Count} metadata files (during publish)");
+        WriteFiles(late);
+        if (late.Count > 0 || targetWrites.Count > 0)
+        {
+            // The new root, and the target files (copies are written without a flush per file).
+            FlushFileSystem([.. early, .. late]);
+        }
+
+        WriteFiles(pointers);
+        if (pointers.Count > 0)
+        {
+            FlushFileSystem(pointers);
+        }
+
+        int targetsWritten = targetWrites.Count;
+        int metadataWritten = early.Count + late.Count + pointers.Count;
+        if (timestampRole is not null && !IsServerSigned("timestamp"))
+        {
+            AtomicFile.Write(_layout.MetadataPath("timestamp", null), timestampRole.FileBytes.Span);
+            metadataWritten++;
+        }
+
+        // Roles a server signs: only unsigned local records (the versions and hashes the server's copies will
+        // list), written last, so that the next commit knows what is published locally.
+        if (Settings.ServerSignedRoles.Count > 0)
+        {
+            System.IO.Directory.CreateDirectory(_layout.ServerSignedRecordsDir);
+            if (snapshotRole is not null && IsServerSigned("snapshot"))
+            {
+                AtomicFile.Write(_layout.ServerSignedRecordPath("snapshot"), snapshotRole.FileBytes.Span);
+            }
+
+            if (timestampRole is not null && IsServerSigned("timestamp"))
+            {
+                AtomicFile.Write(_layout.ServerSignedRecordPath("timestamp"), timestampRole.FileBytes.Span);
+            }
+        }
+
+        PhaseTimer.Mark("write timestamp");
+        ClearStaging();
+        PhaseTimer.Mark("clear staging");
+        return new CommitResult(committed, metadataWritten, targetsWritten);
+    }
+
+    /// <summary>What <see cref="SignAllAsync"/> produced: the staged roles signed, and the new snapshot and timestamp (when made).</summary>
+    private sealed record SignedCommit(Dictionary<string, SignedRole<Signed>> SignedRoles, SignedRole<Snapshot>? SnapshotRole, SignedRole<Timestamp>? TimestampRole);
+
+    /// <summary>
+    /// Signs staged roles with the keys given and checks every threshold, then makes and signs snapshot and timestamp.
+    /// Roles are independent, so they are signed, checked and serialized on every core; signing and verifying happen
+    /// one at a time (a signer, or a key's parsed verifier, need not be thread-safe). Writes nothing.
+    /// </summary>
+    /// <exception cref="SigningException">A role lacks its threshold.</exception>
+    private async Task<SignedCommit> SignAllAsync(RoleState[] states, IReadOnlyList<RoleAuthority>[] authorities, IReadOnlyList<ISigner> signers, Root root, bool refresh, Dictionary<string, long> committed, CancellationToken cancellationToken)
+    {
+        var format = Settings.FileFormat;
+        var problems = new List<string>();
         var signed = new SignedRole<Signed>[states.Length];
         var roleProblems = new List<string>?[states.Length];
         using (var cryptoGate = new SemaphoreSlim(1, 1))
@@ -78,10 +217,8 @@ public sealed partial class RepositoryEditor
 
         ThrowIfProblems(problems);
         PhaseTimer.Mark("sign staged roles");
-        var root = EffectiveRoot;
-        bool consistent = root.ConsistentSnapshot;
 
-        // 2. Snapshot: the published entries plus the exact length and hash of every targets role written now.
+        // Snapshot: the published entries plus the exact length and hash of every targets role written now.
         bool rootStaged = signedRoles.ContainsKey("root");
         bool targetsChanged = signedRoles.Keys.Any(n => n != "root");
         bool newSnapshot = targetsChanged || refresh || rootStaged || _pending.Contains("snapshot") || _publishedSnapshot is null;
@@ -141,68 +278,63 @@ public sealed partial class RepositoryEditor
 
         ThrowIfProblems(problems);
 
-        PhaseTimer.Mark("snapshot+timestamp");
-        // 3. Target contents to publish: entries that are new or changed since the published version of their role.
-        var targetWrites = CollectTargetWrites(stagedNames, consistent);
-        cancellationToken.ThrowIfCancellationRequested();
+        return new SignedCommit(signedRoles, snapshotRole, timestampRole);
+    }
 
-        PhaseTimer.Mark("collect target writes");
-        // 4. Write: targets, then new versioned metadata, then pointers; timestamp.json last.
-        int targetsWritten = PublishTargets(targetWrites, consistent, cancellationToken);
-        PhaseTimer.Mark("publish targets");
-        var versioned = new List<(string Path, ReadOnlyMemory<byte> Bytes)>();
-        var pointers = new List<(string Path, ReadOnlyMemory<byte> Bytes)>();
-        foreach (var (name, signedRole) in signedRoles)
+    /// <summary>
+    /// Whether every staged role's thresholds can be met by the keys given plus the signatures already staged (not
+    /// verified here), and snapshot's and timestamp's by the keys given: then target files are published while
+    /// roles are signed. When it says no, the commit signs first, so that a missing key fails before any file is written.
+    /// </summary>
+    private bool ThresholdsLookReachable(RoleState[] states, IReadOnlyList<RoleAuthority>[] authorities, IReadOnlyList<ISigner> signers, Root root)
+    {
+        var given = signers.Select(s => s.KeyId).ToHashSet(StringComparer.Ordinal);
+        for (int i = 0; i < states.Length; i++)
         {
-            if (name == "root")
+            var staged = states[i].Signatures.Select(s => s.KeyId).ToHashSet(StringComparer.Ordinal);
+            foreach (var authority in authorities[i])
             {
-                versioned.Add((_layout.MetadataPath("root", signedRole.Signed.Version), signedRole.FileBytes));
-                pointers.Add((_layout.MetadataPath("root", null), signedRole.FileBytes));
-            }
-            else
-            {
-                (consistent ? versioned : pointers).Add((_layout.MetadataPath(name, consistent ? signedRole.Signed.Version : null), signedRole.FileBytes));
-            }
-        }
-
-        if (snapshotRole is not null && !IsServerSigned("snapshot"))
-        {
-            (consistent ? versioned : pointers).Add((_layout.MetadataPath("snapshot", consistent ? snapshotRole.Signed.Version : null), snapshotRole.FileBytes));
-        }
-
-        System.IO.Directory.CreateDirectory(_layout.MetadataDir);
-
-        // New versioned files first (a leftover from an interrupted commit was never referenced by timestamp.json,
-        // so replacing it is safe); one file-system flush for all of them, then the pointers, timestamp.json last.
-        WriteAll(versioned);
-        WriteAll(pointers);
-        int metadataWritten = versioned.Count + pointers.Count;
-        if (timestampRole is not null && !IsServerSigned("timestamp"))
-        {
-            AtomicFile.Write(_layout.MetadataPath("timestamp", null), timestampRole.FileBytes.Span);
-            metadataWritten++;
-        }
-
-        // Roles a server signs: only unsigned local records (the versions and hashes the server's copies will
-        // list), written last, so that the next commit knows what is published locally.
-        if (Settings.ServerSignedRoles.Count > 0)
-        {
-            System.IO.Directory.CreateDirectory(_layout.ServerSignedRecordsDir);
-            if (snapshotRole is not null && IsServerSigned("snapshot"))
-            {
-                AtomicFile.Write(_layout.ServerSignedRecordPath("snapshot"), snapshotRole.FileBytes.Span);
-            }
-
-            if (timestampRole is not null && IsServerSigned("timestamp"))
-            {
-                AtomicFile.Write(_layout.ServerSignedRecordPath("timestamp"), timestampRole.FileBytes.Span);
+                int keys = authority.Role.KeyIds.Count(k => authority.Keys.ContainsKey(k) && (given.Contains(k) || staged.Contains(k)));
+                if (keys < authority.Role.Threshold)
+                {
+                    return false;
+                }
             }
         }
 
-        PhaseTimer.Mark("write timestamp");
-        ClearStaging();
-        PhaseTimer.Mark("clear staging");
-        return new CommitResult(committed, metadataWritten, targetsWritten);
+        foreach (var role in (string[])["snapshot", "timestamp"])
+        {
+            if (!IsServerSigned(role) && (!root.Roles.TryGetValue(role, out var r) || r.KeyIds.Count(given.Contains) < r.Threshold))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Waits for work started in the background (publishing targets, writing metadata) after a failure, removing the files it created.</summary>
+    private static async Task AbandonAsync(Task? work)
+    {
+        if (work is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await work.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The failure being reported is the first one; this work removed what it created when it failed.
+            return;
+        }
+
+        if (work is Task<IEnumerable<string>> publishing)
+        {
+            RemoveCreated(publishing.Result);
+        }
     }
 
     /// <summary>
@@ -218,16 +350,18 @@ public sealed partial class RepositoryEditor
         _sources = sources;
     }
 
-    /// <summary>Writes each file atomically without a flush per file, on every core, then flushes once (per-file fsync where syncfs is missing).</summary>
-    private void WriteAll(List<(string Path, ReadOnlyMemory<byte> Bytes)> files)
+    /// <summary>Writes each file atomically without a flush per file, one at a time (creating files in one folder from several threads only makes them wait for its lock).</summary>
+    private static void WriteFiles(List<(string Path, ReadOnlyMemory<byte> Bytes)> files)
     {
-        if (files.Count == 0)
+        foreach (var file in files)
         {
-            return;
+            AtomicFile.Write(file.Path, file.Bytes.Span, durable: false);
         }
+    }
 
-        ParallelWork.ForEach(files, file => AtomicFile.Write(file.Path, file.Bytes.Span, durable: false));
-        PhaseTimer.Mark($"write {files.Count} metadata files");
+    /// <summary>Makes what was written durable: one flush of the file system (per-file fsync where syncfs is missing).</summary>
+    private void FlushFileSystem(List<(string Path, ReadOnlyMemory<byte> Bytes)> files)
+    {
         if (!PosixFile.TrySyncFileSystem(_layout.MetadataDir))
         {
             foreach (var file in files)
@@ -360,11 +494,12 @@ public sealed partial class RepositoryEditor
     /// <summary>
     /// Publishes target contents (consistent snapshots: <c>SHA256.name</c>, plus <c>SHA512.name</c> hard-linked to it
     /// unless the settings say <c>first</c>), copying each source file with one read and one write while re-hashing it
-    /// (or linking it), on every core. Folders are created once up front, and each thread works in folders of its
+    /// (or linking it), on every core. Folders are created (and opened) once, and each thread works in folders of its
     /// own: two threads adding names to one folder wait for each other's lock on it. When a source no longer matches
     /// its hashes, the files this call created are removed and nothing is committed (no metadata has been written).
     /// </summary>
-    private int PublishTargets(List<TargetWrite> writes, bool consistent, CancellationToken cancellationToken)
+    /// <returns>The files created (paths built only when enumerated), so that the caller can remove them when a later step fails.</returns>
+    private IEnumerable<string> PublishTargets(List<TargetWrite> writes, bool consistent, DirectoryHandles directories, CancellationToken cancellationToken)
     {
         // The same content under several paths is read once: the first path is written, the others linked to it.
         var firsts = new Dictionary<string, TargetWrite>(StringComparer.Ordinal);
@@ -372,8 +507,7 @@ public sealed partial class RepositoryEditor
         var byFolder = new Dictionary<string, List<TargetWrite>>(StringComparer.Ordinal);
         foreach (var write in writes)
         {
-            int slash = write.TargetPath.LastIndexOf('/');
-            string folder = slash < 0 ? string.Empty : write.TargetPath[..slash];
+            string folder = TargetFolder(write.TargetPath);
             if (!byFolder.TryGetValue(folder, out var list))
             {
                 byFolder[folder] = list = [];
@@ -391,71 +525,105 @@ public sealed partial class RepositoryEditor
         }
 
         var units = WorkUnits(byFolder.Values, Environment.ProcessorCount);
-        var created = new List<string>[units.Count];
+        var created = new (string Folder, List<string> Names)[units.Count];
+        var createdAfter = new List<string>();
         bool secondName = consistent && Settings.PublishAllHashNames;
-        using var directories = new DirectoryHandles();
         try
         {
             ParallelWork.ForEach(Enumerable.Range(0, units.Count), u =>
             {
-                var mine = created[u] = [];
+                // A unit is one folder (or a piece of one): its handle is looked up once.
+                string folder = Path.GetDirectoryName(_layout.TargetPath(units[u][0].TargetPath, null))!;
+                int folderFd = directories.Open(folder);
+                var mine = (created[u] = (folder, [])).Names;
                 foreach (var write in units[u])
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    string destination = _layout.TargetPath(write.TargetPath, consistent ? write.Sha256 : null);
+                    string baseName = BaseName(write.TargetPath);
+                    var destination = new TargetDestination(folder, folderFd, consistent ? string.Concat(write.Sha256, ".", baseName) : baseName);
                     if (write.FromBlob)
                     {
-                        File.Move(write.Source!, destination, overwrite: true);
+                        File.Move(write.Source!, destination.FullPath, overwrite: true);
                     }
                     else if (write.Source is not null && write.Link && consistent
                         && (write.Identity is { } identity
                             ? TargetHasher.TryLinkUnchanged(write.Source, identity, write.Length, write.Sha256, destination, directories)
-                            : TargetHasher.TryLinkVerified(write.Source, write.Length, write.Sha256, destination)))
+                            : TargetHasher.TryLinkVerified(write.Source, write.Length, write.Sha256, destination.FullPath)))
                     {
-                        mine.Add(destination);
+                        mine.Add(destination.Name);
                     }
-                    else if (write.Source is not null && TargetHasher.CopyVerified(write.Source, write.Length, write.Sha256, destination, direct: consistent, cancellationToken))
+                    else if (write.Source is not null && TargetHasher.CopyVerified(write.Source, write.Length, write.Sha256, destination.FullPath, direct: consistent, cancellationToken))
                     {
-                        mine.Add(destination);
+                        mine.Add(destination.Name);
                     }
 
                     if (secondName)
                     {
-                        LinkSecondName(destination, _layout.TargetPath(write.TargetPath, write.Sha512), mine, directories);
+                        var second = destination with { Name = string.Concat(write.Sha512, ".", baseName) };
+                        if (LinkSecondName(destination, second))
+                        {
+                            mine.Add(second.Name);
+                        }
                     }
                 }
             }, cancellationToken);
         }
         catch
         {
-            RemoveCreated(created.Where(c => c is not null).SelectMany(c => c));
+            RemoveCreated(AllCreated());
             throw;
         }
 
-        var createdAfter = new List<string>();
-        foreach (var write in duplicates)
+        try
         {
-            string first = _layout.TargetPath(firsts[write.Sha256].TargetPath, consistent ? write.Sha256 : null);
-            string destination = _layout.TargetPath(write.TargetPath, consistent ? write.Sha256 : null);
-            if (first != destination)
+            foreach (var write in duplicates)
             {
-                string temp = destination + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                if (!PosixFile.TryHardLink(first, temp))
+                string first = _layout.TargetPath(firsts[write.Sha256].TargetPath, consistent ? write.Sha256 : null);
+                string destination = _layout.TargetPath(write.TargetPath, consistent ? write.Sha256 : null);
+                if (first != destination)
                 {
-                    File.Copy(first, temp);
+                    string temp = destination + "." + Guid.NewGuid().ToString("N") + ".tmp";
+                    if (!PosixFile.TryHardLink(first, temp))
+                    {
+                        File.Copy(first, temp);
+                    }
+
+                    File.Move(temp, destination, overwrite: true);
                 }
 
-                File.Move(temp, destination, overwrite: true);
-            }
-
-            if (secondName)
-            {
-                LinkSecondName(destination, _layout.TargetPath(write.TargetPath, write.Sha512), createdAfter, directories);
+                if (secondName)
+                {
+                    string folder = Path.GetDirectoryName(destination)!;
+                    var linked = new TargetDestination(folder, directories.Open(folder), Path.GetFileName(destination));
+                    var second = linked with { Name = string.Concat(write.Sha512, ".", BaseName(write.TargetPath)) };
+                    if (LinkSecondName(linked, second))
+                    {
+                        createdAfter.Add(second.FullPath);
+                    }
+                }
             }
         }
+        catch
+        {
+            RemoveCreated(AllCreated());
+            throw;
+        }
 
-        return writes.Count;
+        return AllCreated();
+
+        IEnumerable<string> AllCreated() =>
+            created.Where(c => c.Names is not null).SelectMany(c => c.Names.Select(n => Path.Join(c.Folder, n))).Concat(createdAfter);
     }
+
+    /// <summary>The folder part of a target path (<c>a/b</c> for <c>a/b/c.txt</c>, empty at the top).</summary>
+    private static string TargetFolder(string targetPath)
+    {
+        int slash = targetPath.LastIndexOf('/');
+        return slash < 0 ? string.Empty : targetPath[..slash];
+    }
+
+    /// <summary>The file name part of a target path.</summary>
+    private static string BaseName(string targetPath) => targetPath[(targetPath.LastIndexOf('/') + 1)..];
 
     /// <summary>
     /// Splits per-folder work into units for the threads: whole folders while there are plenty, so that no two
@@ -474,24 +642,27 @@ public sealed partial class RepositoryEditor
         return [.. folders.SelectMany(f => f.Chunk(size).Select(c => c.ToList()))];
     }
 
-    /// <summary>Hard-links (or copies) the SHA-512 name; an existing file of that name is replaced atomically.</summary>
-    private static void LinkSecondName(string destination, string second, List<string> created, DirectoryHandles directories)
+    /// <summary>
+    /// Hard-links (or copies) the SHA-512 name; an existing file of that name (the same content: its name is its
+    /// hash) is replaced atomically. True when the name is new (a failed commit removes it again).
+    /// </summary>
+    private static bool LinkSecondName(TargetDestination first, TargetDestination second)
     {
-        var (fromDir, fromName) = directories.Resolve(destination);
-        var (toDir, toName) = directories.Resolve(second);
+        var (fromDir, fromName) = first.At;
+        var (toDir, toName) = second.At;
         if (PosixFile.Supported && PosixFile.HardLinkAt(fromDir, fromName, toDir, toName) == 0)
         {
-            created.Add(second);
-            return;
+            return true;
         }
 
-        string temp = second + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        if (!PosixFile.TryHardLink(destination, temp))
+        string temp = second.FullPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        if (!PosixFile.TryHardLink(first.FullPath, temp))
         {
-            File.Copy(destination, temp);
+            File.Copy(first.FullPath, temp);
         }
 
-        File.Move(temp, second, overwrite: true);
+        File.Move(temp, second.FullPath, overwrite: true);
+        return false;
     }
 
     private static void RemoveCreated(IEnumerable<string> created)
@@ -504,11 +675,9 @@ public sealed partial class RepositoryEditor
 
     private void ClearStaging()
     {
-        if (System.IO.Directory.Exists(_layout.StagedRolesDir))
-        {
-            ParallelWork.ForEach(System.IO.Directory.EnumerateFiles(_layout.StagedRolesDir), AtomicFile.TryDelete);
-            System.IO.Directory.Delete(_layout.StagedRolesDir, recursive: true);
-        }
+        AtomicFile.TryDelete(_layout.StagedRolesPath);
+        DeleteLegacyStagedRoles();
+        _staged = null;
 
         if (System.IO.Directory.Exists(_layout.BlobsDir))
         {

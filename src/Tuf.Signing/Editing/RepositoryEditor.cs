@@ -19,6 +19,7 @@ public sealed partial class RepositoryEditor
     private SignedEnvelope<Timestamp>? _publishedTimestamp;
     private SignedEnvelope<Snapshot>? _publishedSnapshot;
     private StagedSources? _sources;
+    private StagedRoles? _staged;
     private bool _settingsDirty;
     private bool _pendingDirty;
 
@@ -38,6 +39,9 @@ public sealed partial class RepositoryEditor
 
     /// <summary>The staged targets' source files, loaded on first use.</summary>
     private StagedSources Sources => _sources ??= StagedSources.Load(_layout.SourcesPath);
+
+    /// <summary>The staged roles' files, read on first use.</summary>
+    private StagedRoles Staged => _staged ??= StagedRoles.Load(_layout.StagedRolesPath, _layout.LegacyStagedRolesDir);
 
     /// <summary>Opens an existing repository folder (one made by <see cref="Init"/>).</summary>
     /// <param name="directory">The repository folder.</param>
@@ -128,10 +132,25 @@ public sealed partial class RepositoryEditor
             _settingsDirty = false;
         }
 
-        // Staged roles (a large add stages every hash bin) and the sources list, serialized and written on every core.
+        // Staged roles (a large add stages every hash bin) are serialized on every core into the one staged-roles
+        // file while the sources list is written.
         var dirty = _roles.Values.Where(s => s.Dirty).ToList();
         ParallelWork.Invoke(
-            () => ParallelWork.ForEach(dirty, state => AtomicFile.Write(_layout.StagedRolePath(state.Name), MetadataWriter.ToFileBytes(state.Signed, state.Signatures, MetadataFileFormat.Indented), durable: false)),
+            () =>
+            {
+                var bytes = new byte[dirty.Count][];
+                ParallelWork.ForEach(Enumerable.Range(0, dirty.Count), i => bytes[i] = MetadataWriter.ToFileBytes(dirty[i].Signed, dirty[i].Signatures, MetadataFileFormat.Compact));
+                for (int i = 0; i < dirty.Count; i++)
+                {
+                    Staged.Set(dirty[i].Name, bytes[i]);
+                }
+
+                if (_staged is { Dirty: true })
+                {
+                    _staged.Save(_layout.StagedRolesPath);
+                    DeleteLegacyStagedRoles();
+                }
+            },
             () =>
             {
                 if (_sources is { Dirty: true })
@@ -254,6 +273,27 @@ public sealed partial class RepositoryEditor
         }
     }
 
+    private SignedEnvelope<Signed> ParseStaged(string name, ReadOnlyMemory<byte> fileBytes)
+    {
+        try
+        {
+            return MetadataParser.Parse<Signed>(fileBytes.Span, name);
+        }
+        catch (DeserializationException ex)
+        {
+            throw new SigningException($"{_layout.StagedRolesPath}: role '{ErrorText.Untrusted(name)}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Removes the one-file-per-role staging of earlier versions once its roles are in the staged-roles file.</summary>
+    private void DeleteLegacyStagedRoles()
+    {
+        if (System.IO.Directory.Exists(_layout.LegacyStagedRolesDir))
+        {
+            System.IO.Directory.Delete(_layout.LegacyStagedRolesDir, recursive: true);
+        }
+    }
+
     private static byte[] ReadFile(string path)
     {
         try
@@ -269,7 +309,7 @@ public sealed partial class RepositoryEditor
     /// <summary>Whether a role exists (published or staged).</summary>
     internal bool RoleExists(string name) =>
         _roles.ContainsKey(name)
-        || File.Exists(_layout.StagedRolePath(name))
+        || Staged.Contains(name)
         || (name == "root" && _publishedRoot is not null)
         || (_publishedSnapshot?.Signed.Meta.ContainsKey(name + ".json") ?? false);
 
@@ -293,6 +333,7 @@ public sealed partial class RepositoryEditor
     /// </summary>
     private void LoadRoles(IEnumerable<string> names)
     {
+        _ = Staged; // read before the parallel loop (its readers are thread-safe, its lazy load is not)
         var toLoad = names.Where(n => !_roles.ContainsKey(n) && n is not "snapshot" and not "timestamp").Distinct(StringComparer.Ordinal).ToArray();
         var loaded = new RoleState?[toLoad.Length];
         ParallelWork.ForEach(Enumerable.Range(0, toLoad.Length), i => loaded[i] = RoleExists(toLoad[i]) ? ReadRole(toLoad[i]) : null);
@@ -315,10 +356,9 @@ public sealed partial class RepositoryEditor
 
         long published = PublishedVersionOf(name);
         RoleState state;
-        string stagedPath = _layout.StagedRolePath(name);
-        if (File.Exists(stagedPath))
+        if (Staged.TryGet(name, out var stagedBytes))
         {
-            var env = Parse<Signed>(stagedPath);
+            var env = ParseStaged(name, stagedBytes);
             state = new RoleState(name, env.Signed, [.. env.Signatures], published, isStaged: true) { LoadedSignedBytes = env.SignedBytes };
         }
         else if (name == "root" && _publishedRoot is not null)
@@ -404,13 +444,7 @@ public sealed partial class RepositoryEditor
             }
         }
 
-        if (System.IO.Directory.Exists(_layout.StagedRolesDir))
-        {
-            foreach (var file in System.IO.Directory.EnumerateFiles(_layout.StagedRolesDir, "*.json"))
-            {
-                names.Add(Uri.UnescapeDataString(Path.GetFileNameWithoutExtension(file)));
-            }
-        }
+        names.UnionWith(Staged.Names);
 
         return names.Order(StringComparer.Ordinal);
     }

@@ -15,7 +15,8 @@ internal sealed class RepositoryLayout
         MetadataDir = Path.Combine(Root, "metadata");
         TargetsDir = Path.Combine(Root, "targets");
         StagingDir = Path.Combine(Root, StagingFolderName);
-        StagedRolesDir = Path.Combine(StagingDir, "roles");
+        StagedRolesPath = Path.Combine(StagingDir, "roles.json");
+        LegacyStagedRolesDir = Path.Combine(StagingDir, "roles");
         BlobsDir = Path.Combine(StagingDir, "blobs");
         SourcesPath = Path.Combine(StagingDir, "sources.json");
         SettingsPath = Path.Combine(StagingDir, "settings.json");
@@ -31,7 +32,11 @@ internal sealed class RepositoryLayout
 
     public string StagingDir { get; }
 
-    public string StagedRolesDir { get; }
+    /// <summary>Every staged role, in one file (<see cref="StagedRoles"/>).</summary>
+    public string StagedRolesPath { get; }
+
+    /// <summary>Where earlier versions staged one file per role; read, and removed by the next save.</summary>
+    public string LegacyStagedRolesDir { get; }
 
     /// <summary>Staged target contents of older versions (copies); new adds record their sources in <see cref="SourcesPath"/>.</summary>
     public string BlobsDir { get; }
@@ -50,8 +55,6 @@ internal sealed class RepositoryLayout
 
     /// <summary>Role names are percent-encoded with no safe characters, as clients do when building URLs.</summary>
     public static string EncodeRoleName(string role) => Uri.EscapeDataString(role);
-
-    public string StagedRolePath(string role) => Path.Combine(StagedRolesDir, EncodeRoleName(role) + ".json");
 
     /// <summary>The published file name of a role's metadata (<c>N.role.json</c> when versioned).</summary>
     public static string MetadataFileName(string role, long? version) =>

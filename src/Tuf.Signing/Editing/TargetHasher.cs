@@ -309,7 +309,7 @@ internal static class TargetHasher
     /// False when the link cannot be made (another file system, an existing name): the caller copies instead.
     /// </summary>
     /// <exception cref="SigningException">The source is missing, or its content is not what was hashed.</exception>
-    public static bool TryLinkUnchanged(string source, FileIdentity recorded, long length, string sha256, string destination, DirectoryHandles directories)
+    public static bool TryLinkUnchanged(string source, FileIdentity recorded, long length, string sha256, TargetDestination destination, DirectoryHandles directories)
     {
         var (sourceDir, sourceName) = directories.Resolve(source);
         if (!PosixFile.TryStatAt(sourceDir, sourceName, followLinks: true, out var current))
@@ -317,7 +317,7 @@ internal static class TargetHasher
             throw Changed(source, "it no longer exists or cannot be read");
         }
 
-        var (targetDir, targetName) = directories.Resolve(destination);
+        var (targetDir, targetName) = destination.At;
         if (PosixFile.HardLinkAt(sourceDir, sourceName, targetDir, targetName) != 0)
         {
             return false;
@@ -325,11 +325,11 @@ internal static class TargetHasher
 
         if (!current.IsUnchangedFrom(recorded))
         {
-            VerifyLinked(source, length, sha256, destination);
+            VerifyLinked(source, length, sha256, destination.FullPath);
         }
         else if (!PosixFile.TryStatAt(targetDir, targetName, followLinks: false, out var linked) || !linked.IsSameContentAs(recorded))
         {
-            AtomicFile.TryDelete(destination);
+            AtomicFile.TryDelete(destination.FullPath);
             throw Changed(source, "it was replaced while being published");
         }
 

@@ -24,10 +24,15 @@ internal sealed class DirectoryHandles : IDisposable
             return (PosixFile.AtCurrentDirectory, path);
         }
 
-        string directory = path[..slash];
-        int fd = _handles.GetOrAdd(directory, static d => new Lazy<int>(() => PosixFile.OpenDirectory(d), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        int fd = Open(path[..slash]);
         return fd < 0 ? (PosixFile.AtCurrentDirectory, path) : (fd, path[(slash + 1)..]);
     }
+
+    /// <summary>The handle of <paramref name="directory"/> (an absolute path without a trailing separator), opened on first use; -1 when it cannot be opened (or off Linux).</summary>
+    public int Open(string directory) =>
+        PosixFile.Supported
+            ? _handles.GetOrAdd(directory, static d => new Lazy<int>(() => PosixFile.OpenDirectory(d), LazyThreadSafetyMode.ExecutionAndPublication)).Value
+            : -1;
 
     public void Dispose()
     {

@@ -71,6 +71,36 @@ public class MetadataWriterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TryCompactFileBytes_FromCanonicalBytes_EqualsCompactFileOfTheModel()
+    {
+        int compared = 0;
+        foreach (var sample in (string[])[MetadataSamples.Root, MetadataSamples.Timestamp, MetadataSamples.Snapshot, MetadataSamples.Targets, MetadataSamples.SuccinctTargets])
+        {
+            var env = MetadataParser.Parse<Signed>(MetadataSamples.Bytes(sample));
+            var shortcut = MetadataWriter.TryCompactFileBytes(env.SignedBytes, [.. env.Signatures]);
+            if (shortcut is not null)
+            {
+                Assert.Equal(Encoding.UTF8.GetString(MetadataWriter.ToFileBytes(env.Signed, env.Signatures, MetadataFileFormat.Compact)), Encoding.UTF8.GetString(shortcut));
+                compared++;
+            }
+        }
+
+        Assert.True(compared >= 3, $"only {compared} samples are printable ASCII"); // (root's PEM keys hold newlines)
+    }
+
+    [Theory]
+    [InlineData("\u00f6")]
+    [InlineData("\n")]
+    [InlineData("\u007f")]
+    public void TryCompactFileBytes_CharacterCompactEscapes_DeclinesSoTheModelIsEncoded(string character)
+    {
+        var targets = new Targets { Expires = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero) };
+        string path = "a" + character;
+        targets.TargetFiles[path] = new TargetFile { Path = path, Length = 1, Hashes = { ["sha256"] = "ab" } };
+        Assert.Null(MetadataWriter.TryCompactFileBytes(MetadataWriter.ToCanonicalBytes(targets), []));
+    }
+
+    [Fact]
     public void ToFileBytes_Indented_EscapesNonAsciiLikePython()
     {
         var targets = new Targets { Expires = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero) };
