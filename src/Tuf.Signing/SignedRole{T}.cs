@@ -36,9 +36,9 @@ public sealed class SignedRole<T>
     public string Sha256 { get; }
 
     /// <summary>Wraps a payload and signatures already made over <paramref name="signedBytes"/>.</summary>
-    /// <remarks>A compact file is assembled from <paramref name="signedBytes"/> when its layout allows (no second encoding of a large role).</remarks>
+    /// <remarks>The file is laid out from <paramref name="signedBytes"/> when their characters allow (no second encoding of a large role).</remarks>
     internal static SignedRole<T> FromSignatures(T signed, IReadOnlyList<Signature> signatures, byte[] signedBytes, MetadataFileFormat format) =>
-        new(signed, signatures, signedBytes, (format == MetadataFileFormat.Compact ? MetadataWriter.TryCompactFileBytes(signedBytes, signatures) : null) ?? MetadataWriter.ToFileBytes(signed, signatures, format));
+        new(signed, signatures, signedBytes, MetadataWriter.TryFileBytes(signedBytes, signatures, format) ?? MetadataWriter.ToFileBytes(signed, signatures, format));
 
     internal static async Task<Signature> CreateSignatureAsync(ISigner signer, ReadOnlyMemory<byte> signedBytes, CancellationToken cancellationToken)
     {

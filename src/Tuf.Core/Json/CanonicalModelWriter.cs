@@ -118,8 +118,9 @@ internal sealed class CanonicalModelWriter
     }
 
     /// <summary>
-    /// The envelope with <c>signed</c> given as its canonical bytes, copied as they are: the file form of metadata
-    /// whose canonical bytes are already known (a staged role being published), without encoding the model again.
+    /// The envelope with <c>signed</c> given as its canonical bytes, copied as they are (re-indented in the pretty
+    /// layout): the file form of metadata whose canonical bytes are already known (a staged role being published),
+    /// without encoding the model again. The caller checks that the bytes need no different escaping.
     /// </summary>
     public void WriteEnvelope(ReadOnlyMemory<byte> canonicalSigned, IReadOnlyList<Signature> signatures)
     {
@@ -128,6 +129,10 @@ internal sealed class CanonicalModelWriter
             if (f == 0)
             {
                 w.WriteSignatures(s.signatures);
+            }
+            else if (w._pretty)
+            {
+                PythonJsonWriter.WriteIndentedCanonical(s.canonicalSigned.Span, w._output, w._level);
             }
             else
             {

@@ -59,23 +59,26 @@ public static class MetadataWriter
     }
 
     /// <summary>
-    /// The bytes of a compact metadata file whose <c>signed</c> part is <paramref name="canonicalSigned"/> (what the
-    /// signatures cover), copied instead of encoding the model again; <see langword="null"/> when they are not the
-    /// same in the compact layout (a string with a non-ASCII or control character, which compact escapes).
+    /// The bytes of a metadata file whose <c>signed</c> part is <paramref name="canonicalSigned"/> (what the
+    /// signatures cover), laid out from those bytes instead of encoding the model again; <see langword="null"/> when
+    /// the layout escapes some of their characters differently (a non-ASCII or control character in a string).
     /// </summary>
     /// <param name="canonicalSigned">The canonical JSON of the payload.</param>
     /// <param name="signatures">The signatures in order.</param>
+    /// <param name="format">Layout of the file.</param>
     /// <returns>The file bytes, or <see langword="null"/>.</returns>
-    internal static byte[]? TryCompactFileBytes(ReadOnlyMemory<byte> canonicalSigned, IReadOnlyList<Signature> signatures)
+    internal static byte[]? TryFileBytes(ReadOnlyMemory<byte> canonicalSigned, IReadOnlyList<Signature> signatures, MetadataFileFormat format)
     {
-        // Canonical JSON escapes only '"' and '\'; compact also escapes every byte outside printable ASCII.
-        if (canonicalSigned.Span.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) >= 0)
+        // Canonical JSON escapes only '"' and '\\'; the file layouts also escape every byte outside printable ASCII.
+        if (format is not (MetadataFileFormat.Canonical or MetadataFileFormat.Compact or MetadataFileFormat.Indented)
+            || (format != MetadataFileFormat.Canonical && canonicalSigned.Span.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) >= 0))
         {
             return null;
         }
 
-        using var output = new PooledBufferWriter(canonicalSigned.Length + 64 + (signatures.Count * 256));
-        new CanonicalModelWriter(output, jsonEscapes: true).WriteEnvelope(canonicalSigned, signatures);
+        bool indented = format == MetadataFileFormat.Indented;
+        using var output = new PooledBufferWriter(((indented ? 2 : 1) * canonicalSigned.Length) + 64 + (signatures.Count * 256));
+        new CanonicalModelWriter(output, pretty: indented, jsonEscapes: format == MetadataFileFormat.Compact).WriteEnvelope(canonicalSigned, signatures);
         return output.ToArray();
     }
 

@@ -93,6 +93,70 @@ internal static class PythonJsonWriter
         }
     }
 
+    /// <summary>
+    /// Lays out canonical JSON that is printable ASCII (so nothing in it is escaped differently) as python-tuf's
+    /// indented files are, starting at nesting <paramref name="level"/>: the bytes the model writer produces in its
+    /// pretty layout, without going through the model. Canonical JSON has no whitespace outside strings.
+    /// </summary>
+    public static void WriteIndentedCanonical(ReadOnlySpan<byte> canonical, PooledBufferWriter output, int level)
+    {
+        int start = 0;
+        bool inString = false;
+        for (int i = 0; i < canonical.Length; i++)
+        {
+            byte b = canonical[i];
+            if (inString)
+            {
+                if (b == (byte)'\\')
+                {
+                    i++;
+                }
+                else if (b == (byte)'"')
+                {
+                    inString = false;
+                }
+
+                continue;
+            }
+
+            switch (b)
+            {
+                case (byte)'"':
+                    inString = true;
+                    break;
+                case (byte)'{' or (byte)'[':
+                    byte close = b == (byte)'{' ? (byte)'}' : (byte)']';
+                    if (i + 1 < canonical.Length && canonical[i + 1] == close)
+                    {
+                        i++; // an empty object or array stays on its line
+                        break;
+                    }
+
+                    output.Write(canonical[start..(i + 1)]);
+                    start = i + 1;
+                    NewLine(output, ++level);
+                    break;
+                case (byte)'}' or (byte)']':
+                    output.Write(canonical[start..i]);
+                    start = i;
+                    NewLine(output, --level);
+                    break;
+                case (byte)',':
+                    output.Write(canonical[start..(i + 1)]);
+                    start = i + 1;
+                    NewLine(output, level);
+                    break;
+                case (byte)':':
+                    output.Write(canonical[start..(i + 1)]);
+                    start = i + 1;
+                    output.Write((byte)' ');
+                    break;
+            }
+        }
+
+        output.Write(canonical[start..]);
+    }
+
     public static void NewLine(PooledBufferWriter output, int level)
     {
         output.Write((byte)'\n');

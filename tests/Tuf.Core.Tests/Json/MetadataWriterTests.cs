@@ -70,17 +70,20 @@ public class MetadataWriterTests(ITestOutputHelper output)
         Assert.Equal(CanonicalJson.Encode(bytes), MetadataWriter.ToFileBytes(env.Signed, env.Signatures, MetadataFileFormat.Canonical));
     }
 
-    [Fact]
-    public void TryCompactFileBytes_FromCanonicalBytes_EqualsCompactFileOfTheModel()
+    [Theory]
+    [InlineData(MetadataFileFormat.Compact)]
+    [InlineData(MetadataFileFormat.Indented)]
+    [InlineData(MetadataFileFormat.Canonical)]
+    public void TryFileBytes_FromCanonicalBytes_EqualsTheFileOfTheModel(MetadataFileFormat format)
     {
         int compared = 0;
         foreach (var sample in (string[])[MetadataSamples.Root, MetadataSamples.Timestamp, MetadataSamples.Snapshot, MetadataSamples.Targets, MetadataSamples.SuccinctTargets])
         {
             var env = MetadataParser.Parse<Signed>(MetadataSamples.Bytes(sample));
-            var shortcut = MetadataWriter.TryCompactFileBytes(env.SignedBytes, [.. env.Signatures]);
+            var shortcut = MetadataWriter.TryFileBytes(env.SignedBytes, [.. env.Signatures], format);
             if (shortcut is not null)
             {
-                Assert.Equal(Encoding.UTF8.GetString(MetadataWriter.ToFileBytes(env.Signed, env.Signatures, MetadataFileFormat.Compact)), Encoding.UTF8.GetString(shortcut));
+                Assert.Equal(Encoding.UTF8.GetString(MetadataWriter.ToFileBytes(env.Signed, env.Signatures, format)), Encoding.UTF8.GetString(shortcut));
                 compared++;
             }
         }
@@ -88,16 +91,37 @@ public class MetadataWriterTests(ITestOutputHelper output)
         Assert.True(compared >= 3, $"only {compared} samples are printable ASCII"); // (root's PEM keys hold newlines)
     }
 
+    [Fact]
+    public void TryFileBytes_Indented_EqualsTheModelsLayoutForEveryRealFile()
+    {
+        // Real metadata from several implementations: empty and nested objects and arrays, delegations, custom fields.
+        int compared = 0;
+        foreach (var file in RealWorldVectors.MetadataFiles().Where(f => !RealWorldVectors.MustBeRejected(f)))
+        {
+            var env = MetadataParser.Parse<Signed>(RealWorldVectors.Read(file), file);
+            var shortcut = MetadataWriter.TryFileBytes(env.SignedBytes, [.. env.Signatures], MetadataFileFormat.Indented);
+            if (shortcut is not null)
+            {
+                Assert.True(shortcut.AsSpan().SequenceEqual(MetadataWriter.ToFileBytes(env.Signed, env.Signatures, MetadataFileFormat.Indented)), file);
+                compared++;
+            }
+        }
+
+        output.WriteLine($"{compared} files compared");
+        Assert.True(SharedVectors.Directory is null || compared >= 50, $"only {compared} files compared");
+    }
+
     [Theory]
     [InlineData("\u00f6")]
     [InlineData("\n")]
     [InlineData("\u007f")]
-    public void TryCompactFileBytes_CharacterCompactEscapes_DeclinesSoTheModelIsEncoded(string character)
+    public void TryFileBytes_CharacterTheLayoutEscapes_DeclinesSoTheModelIsEncoded(string character)
     {
         var targets = new Targets { Expires = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero) };
         string path = "a" + character;
         targets.TargetFiles[path] = new TargetFile { Path = path, Length = 1, Hashes = { ["sha256"] = "ab" } };
-        Assert.Null(MetadataWriter.TryCompactFileBytes(MetadataWriter.ToCanonicalBytes(targets), []));
+        Assert.Null(MetadataWriter.TryFileBytes(MetadataWriter.ToCanonicalBytes(targets), [], MetadataFileFormat.Compact));
+        Assert.Null(MetadataWriter.TryFileBytes(MetadataWriter.ToCanonicalBytes(targets), [], MetadataFileFormat.Indented));
     }
 
     [Fact]
