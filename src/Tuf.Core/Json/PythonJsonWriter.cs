@@ -164,12 +164,29 @@ internal static class PythonJsonWriter
         output.Advance(level);
     }
 
+    /// <summary>Printable ASCII other than <c>"</c> and <c>\\</c>: written unescaped.</summary>
+    private static readonly System.Buffers.SearchValues<char> PlainCharacters =
+        System.Buffers.SearchValues.Create(" !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
     /// <summary>Python's <c>encode_basestring_ascii</c>: printable ASCII raw, the short escapes, everything else <c>\uXXXX</c>.</summary>
     public static void WriteString(string value, PooledBufferWriter output)
     {
         output.Write((byte)'"');
+
+        // The common case (hashes, key IDs, most paths): a run of characters written as they are, in one copy.
+        var chars = value.AsSpan();
+        int plain = chars.IndexOfAnyExcept(PlainCharacters);
+        if (plain < 0)
+        {
+            plain = chars.Length;
+        }
+
+        var span = output.GetSpan(plain);
+        System.Text.Ascii.FromUtf16(chars[..plain], span, out _);
+        output.Advance(plain);
+
         Span<byte> escape = stackalloc byte[6];
-        foreach (char c in value)
+        foreach (char c in chars[plain..])
         {
             switch (c)
             {

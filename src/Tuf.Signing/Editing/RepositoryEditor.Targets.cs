@@ -99,6 +99,7 @@ public sealed partial class RepositoryEditor
         PhaseTimer.Mark("read + hash files");
         LoadRoles(roles);
         var staging = Sources;
+        staging.Reserve(sources.Count);
         var staged = new Dictionary<string, Targets>(StringComparer.Ordinal);
         for (int i = 0; i < sources.Count; i++)
         {
