@@ -11,7 +11,7 @@ namespace Tuf.Signing;
 public sealed class SignedRole<T>
     where T : Signed
 {
-    private SignedRole(T signed, IReadOnlyList<Signature> signatures, byte[] signedBytes, byte[] fileBytes)
+    private SignedRole(T signed, IReadOnlyList<Signature> signatures, ReadOnlyMemory<byte> signedBytes, byte[] fileBytes)
     {
         Signed = signed;
         Signatures = signatures;
@@ -37,7 +37,7 @@ public sealed class SignedRole<T>
 
     /// <summary>Wraps a payload and signatures already made over <paramref name="signedBytes"/>.</summary>
     /// <remarks>The file is laid out from <paramref name="signedBytes"/> when their characters allow (no second encoding of a large role).</remarks>
-    internal static SignedRole<T> FromSignatures(T signed, IReadOnlyList<Signature> signatures, byte[] signedBytes, MetadataFileFormat format) =>
+    internal static SignedRole<T> FromSignatures(T signed, IReadOnlyList<Signature> signatures, ReadOnlyMemory<byte> signedBytes, MetadataFileFormat format) =>
         new(signed, signatures, signedBytes, MetadataWriter.TryFileBytes(signedBytes, signatures, format) ?? MetadataWriter.ToFileBytes(signed, signatures, format));
 
     internal static async Task<Signature> CreateSignatureAsync(ISigner signer, ReadOnlyMemory<byte> signedBytes, CancellationToken cancellationToken)

@@ -44,15 +44,17 @@ public sealed class RepositoryCommitFailureTests
         Assert.Equal(before, repo.Fingerprint());
     }
 
-    [Fact]
-    public async Task StagedSignatureInvalid_TargetsPublishedMeanwhileAreRemoved()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StagedSignatureInvalid_TargetsPublishedMeanwhileAreRemoved(bool link)
     {
         // The staged signature makes the threshold look reachable, so targets are published while signing; the
         // signature then fails to verify, and the commit must leave the tree exactly as it was.
         using var repo = new TestRepository();
         await repo.CommitAsync();
         var editor = repo.Open();
-        await editor.AddTargetsAsync([new TargetSource("dir/a.txt", repo.WriteSource("a.txt", "alpha")), new TargetSource("b.txt", repo.WriteSource("b.txt", "beta"))]);
+        await editor.AddTargetsAsync([new TargetSource("dir/a.txt", repo.WriteSource("a.txt", "alpha")) { Link = link }, new TargetSource("b.txt", repo.WriteSource("b.txt", "beta")) { Link = link }]);
         await editor.SignAsync("targets", repo.Targets);
         editor.Save();
         string staged = System.Text.Encoding.UTF8.GetString(repo.ReadStagedRole("targets"));

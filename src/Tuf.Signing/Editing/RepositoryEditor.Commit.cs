@@ -203,7 +203,7 @@ public sealed partial class RepositoryEditor
                     cryptoGate.Release();
                 }
 
-                signed[i] = SignedRole<Signed>.FromSignatures(state.Signed, [.. state.Signatures], state.SignedBytes().ToArray(), format);
+                signed[i] = SignedRole<Signed>.FromSignatures(state.Signed, [.. state.Signatures], state.SignedBytes(), format);
             }, cancellationToken).ConfigureAwait(false);
         }
 
@@ -525,7 +525,9 @@ public sealed partial class RepositoryEditor
         }
 
         var units = WorkUnits(byFolder.Values, Environment.ProcessorCount);
-        var created = new (string Folder, List<string> Names)[units.Count];
+        // Per unit: names created by the general path, and (as indices into the unit, ~index for the second name)
+        // targets linked by the fast path, whose names are only built again for a rollback.
+        var created = new (string Folder, List<string> Names, List<int> Linked)[units.Count];
         var createdAfter = new List<string>();
         bool secondName = consistent && Settings.PublishAllHashNames;
         try
@@ -535,12 +537,43 @@ public sealed partial class RepositoryEditor
                 // A unit is one folder (or a piece of one): its handle is looked up once.
                 string folder = Path.GetDirectoryName(_layout.TargetPath(units[u][0].TargetPath, null))!;
                 int folderFd = directories.Open(folder);
-                var mine = (created[u] = (folder, [])).Names;
-                foreach (var write in units[u])
+                var mine = (created[u] = (folder, [], [])).Names;
+                var linked = created[u].Linked;
+                var sources = new SourceFolderCache(directories);
+                Span<byte> sourceName = stackalloc byte[NameBytes];
+                Span<byte> firstName = stackalloc byte[NameBytes];
+                Span<byte> secondNameZ = stackalloc byte[NameBytes];
+                for (int i = 0; i < units[u].Count; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    string baseName = BaseName(write.TargetPath);
-                    var destination = new TargetDestination(folder, folderFd, consistent ? string.Concat(write.Sha256, ".", baseName) : baseName);
+                    var write = units[u][i];
+                    var baseName = BaseName(write.TargetPath.AsSpan());
+
+                    // The common case, naming files without building a path: an unchanged source linked under both names.
+                    if (write is { Link: true, Source: { } source, Identity: { } recorded } && consistent && folderFd >= 0
+                        && sources.TryResolve(source, sourceName, out int sourceDir)
+                        && PosixFile.TryEncodeName(firstName, write.Sha256, ".", baseName)
+                        && (!secondName || PosixFile.TryEncodeName(secondNameZ, write.Sha512, ".", baseName))
+                        && TargetHasher.TryLinkUnchangedAt(source, sourceDir, sourceName, recorded, folderFd, firstName, static s => Path.Join(s.folder, string.Concat(s.write.Sha256, ".", BaseName(s.write.TargetPath))), (folder, write)))
+                    {
+                        linked.Add(i);
+                        if (secondName)
+                        {
+                            if (PosixFile.HardLinkAt(folderFd, firstName, folderFd, secondNameZ) == 0)
+                            {
+                                linked.Add(~i);
+                            }
+                            else
+                            {
+                                var first = new TargetDestination(folder, folderFd, string.Concat(write.Sha256, ".", baseName));
+                                _ = LinkSecondName(first, first with { Name = string.Concat(write.Sha512, ".", baseName) });
+                            }
+                        }
+
+                        continue;
+                    }
+
+                    var destination = new TargetDestination(folder, folderFd, consistent ? string.Concat(write.Sha256, ".", baseName) : baseName.ToString());
                     if (write.FromBlob)
                     {
                         File.Move(write.Source!, destination.FullPath, overwrite: true);
@@ -612,7 +645,12 @@ public sealed partial class RepositoryEditor
         return AllCreated();
 
         IEnumerable<string> AllCreated() =>
-            created.Where(c => c.Names is not null).SelectMany(c => c.Names.Select(n => Path.Join(c.Folder, n))).Concat(createdAfter);
+            Enumerable.Range(0, units.Count).Where(u => created[u].Names is not null).SelectMany(u =>
+                created[u].Names.Concat(created[u].Linked.Select(i => i >= 0
+                    ? string.Concat(units[u][i].Sha256, ".", BaseName(units[u][i].TargetPath.AsSpan()))
+                    : string.Concat(units[u][~i].Sha512, ".", BaseName(units[u][~i].TargetPath.AsSpan()))))
+                .Select(n => Path.Join(created[u].Folder, n)))
+            .Concat(createdAfter);
     }
 
     /// <summary>The folder part of a target path (<c>a/b</c> for <c>a/b/c.txt</c>, empty at the top).</summary>
@@ -624,6 +662,42 @@ public sealed partial class RepositoryEditor
 
     /// <summary>The file name part of a target path.</summary>
     private static string BaseName(string targetPath) => targetPath[(targetPath.LastIndexOf('/') + 1)..];
+
+    /// <summary>The file name part of a target path, without copying it.</summary>
+    private static ReadOnlySpan<char> BaseName(ReadOnlySpan<char> targetPath) => targetPath[(targetPath.LastIndexOf('/') + 1)..];
+
+    /// <summary>Room for one encoded file name (NAME_MAX is 255 bytes on Linux file systems; longer names take the general path).</summary>
+    private const int NameBytes = 512;
+
+    /// <summary>
+    /// The folder handle and encoded name of each source, for one thread: sources come folder by folder, so the last
+    /// folder's handle is kept and compared without building its path again.
+    /// </summary>
+    private sealed class SourceFolderCache(DirectoryHandles directories)
+    {
+        private string? _folder;
+        private int _fd = -1;
+
+        /// <summary>False when the source's folder has no handle or its name does not fit: the general path handles it.</summary>
+        public bool TryResolve(string source, Span<byte> nameZ, out int folderFd)
+        {
+            int slash = source.LastIndexOf('/');
+            folderFd = -1;
+            if (slash <= 0 || slash == source.Length - 1)
+            {
+                return false;
+            }
+
+            if (_folder is null || !source.AsSpan(0, slash).SequenceEqual(_folder))
+            {
+                _folder = source[..slash];
+                _fd = directories.Open(_folder);
+            }
+
+            folderFd = _fd;
+            return folderFd >= 0 && PosixFile.TryEncodeName(nameZ, source.AsSpan(slash + 1));
+        }
+    }
 
     /// <summary>
     /// Splits per-folder work into units for the threads: whole folders while there are plenty, so that no two

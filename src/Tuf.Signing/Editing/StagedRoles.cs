@@ -136,10 +136,17 @@ internal sealed class StagedRoles
                         {
                             string name = reader.GetString()!;
                             reader.Read();
-                            Expect(reader.TokenType == JsonTokenType.StartObject, $"role '{ErrorText.Untrusted(name)}' is not a metadata object");
+                            if (reader.TokenType != JsonTokenType.StartObject)
+                            {
+                                Expect(false, $"role '{ErrorText.Untrusted(name)}' is not a metadata object");
+                            }
+
                             int start = (int)reader.TokenStartIndex;
                             reader.Skip();
-                            Expect(_roles.TryAdd(name, data.AsMemory(start, (int)reader.BytesConsumed - start)), $"role '{ErrorText.Untrusted(name)}' is listed twice");
+                            if (!_roles.TryAdd(name, data.AsMemory(start, (int)reader.BytesConsumed - start)))
+                            {
+                                Expect(false, $"role '{ErrorText.Untrusted(name)}' is listed twice");
+                            }
                         }
 
                         break;

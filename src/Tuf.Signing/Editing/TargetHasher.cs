@@ -336,6 +336,32 @@ internal static class TargetHasher
         return true;
     }
 
+    /// <summary>
+    /// The common case of <see cref="TryLinkUnchanged"/> with folder handles and encoded names, building no path: the
+    /// source is still exactly the file <c>add</c> hashed, so it is linked, and the new name must be that same inode.
+    /// False, having created nothing, whenever the general path must decide (the source is missing or changed, the
+    /// name exists, a call failed): it then checks, links or copies again and reports errors.
+    /// </summary>
+    /// <remarks><paramref name="destination"/> (given <paramref name="state"/>) builds the new name's path, only to remove it when the source was swapped.</remarks>
+    /// <exception cref="SigningException">The source was swapped for another file while being linked.</exception>
+    public static bool TryLinkUnchangedAt<TState>(string source, int sourceDir, ReadOnlySpan<byte> sourceNameZ, FileIdentity recorded, int targetDir, ReadOnlySpan<byte> targetNameZ, Func<TState, string> destination, TState state)
+    {
+        if (!PosixFile.TryStatAt(sourceDir, sourceNameZ, followLinks: true, out var current)
+            || !current.IsUnchangedFrom(recorded)
+            || PosixFile.HardLinkAt(sourceDir, sourceNameZ, targetDir, targetNameZ) != 0)
+        {
+            return false;
+        }
+
+        if (!PosixFile.TryStatAt(targetDir, targetNameZ, followLinks: false, out var linked) || !linked.IsSameContentAs(recorded))
+        {
+            AtomicFile.TryDelete(destination(state));
+            throw Changed(source, "it was replaced while being published");
+        }
+
+        return true;
+    }
+
     /// <summary>Checks the content just linked at <paramref name="destination"/>, removing the link when it is not what was hashed.</summary>
     private static void VerifyLinked(string source, long length, string sha256, string destination)
     {
