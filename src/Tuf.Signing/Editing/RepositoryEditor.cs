@@ -40,6 +40,22 @@ public sealed partial class RepositoryEditor
     /// <summary>The staged targets' source files, loaded on first use.</summary>
     private StagedSources Sources => _sources ??= StagedSources.Load(_layout.SourcesPath);
 
+    /// <summary>The size of the staged roles and sources files, before they are read (0 when nothing is staged).</summary>
+    internal long StagingAreaBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (var path in (string[])[_layout.StagedRolesPath, _layout.SourcesPath])
+            {
+                var info = new FileInfo(path);
+                total += info.Exists ? info.Length : 0;
+            }
+
+            return total;
+        }
+    }
+
     /// <summary>The staged roles' files, read on first use.</summary>
     private StagedRoles Staged => _staged ??= StagedRoles.Load(_layout.StagedRolesPath, _layout.LegacyStagedRolesDir);
 
