@@ -32,4 +32,31 @@ public sealed class StagedSourcesTests : IDisposable
         Assert.False(stored.GetProperty(new string('a', 64)).TryGetProperty("mtime_ticks", out _), "derivable from mtime_ns, not stored");
         Assert.True(stored.GetProperty(new string('b', 64)).TryGetProperty("mtime_ticks", out _));
     }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[]")]
+    [InlineData("""{"version":1}""")]
+    [InlineData("""{"version":1,"sources":{"aa":{"length":1,"mtime_ticks":1}}}""")]
+    [InlineData("""{"version":1,"sources":{"aa":{"path":"/a","mtime_ticks":1}}}""")]
+    [InlineData("""{"version":1,"sources":{"aa":{"path":"/a","length":"1","mtime_ticks":1}}}""")]
+    [InlineData("""{"version":1,"sources":{"aa":{"path":"/a","length":1}}}""")]
+    [InlineData("""{"version":1,"sources":{"aa":{"path":"/a","length":1,"ino":5,"mtime_ns":1,"ctime_ns":1}}}""")]
+    [InlineData("""{"version":1,"sources":{"aa":{"path":"/a","length":1,"mtime_ticks":1}}""")]
+    public void Load_Malformed_IsRefusedNamingTheFile(string content)
+    {
+        string path = Path.Combine(_dir, "sources.json");
+        File.WriteAllText(path, content);
+        var ex = Assert.Throws<SigningException>(() => StagedSources.Load(path));
+        Assert.Equal($"{path}: malformed", ex.Message);
+    }
+
+    [Fact]
+    public void Load_UnknownMembers_AreSkipped()
+    {
+        string path = Path.Combine(_dir, "sources.json");
+        File.WriteAllText(path, """{"version":1,"x":{"y":[1,2]},"sources":{"aa":{"path":"/a","z":[{}],"length":3,"mtime_ticks":7,"link":true}}}""");
+        Assert.True(StagedSources.Load(path).TryGet("aa", out var entry));
+        Assert.Equal(new StagedSources.Entry("/a", 3, 7, Link: true), entry);
+    }
 }
