@@ -566,7 +566,11 @@ public sealed partial class RepositoryEditor
                             else
                             {
                                 var first = new TargetDestination(folder, folderFd, string.Concat(write.Sha256, ".", baseName));
-                                _ = LinkSecondName(first, first with { Name = string.Concat(write.Sha512, ".", baseName) });
+                                var second = first with { Name = string.Concat(write.Sha512, ".", baseName) };
+                                if (LinkSecondName(first, second))
+                                {
+                                    mine.Add(second.Name);
+                                }
                             }
                         }
 
