@@ -68,7 +68,7 @@ public sealed partial class RepositoryEditor
                 {
                     Path = source.TargetPath,
                     Length = result.Length,
-                    Hashes = new Dictionary<string, string>(StringComparer.Ordinal) { ["sha256"] = result.Sha256, ["sha512"] = result.Sha512 },
+                    Hashes = new CompactDictionary<string>(2) { ["sha256"] = result.Sha256, ["sha512"] = result.Sha512 },
                 };
                 if (custom is { } obj)
                 {
