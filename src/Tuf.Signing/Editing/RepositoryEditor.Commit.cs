@@ -549,36 +549,35 @@ public sealed partial class RepositoryEditor
                     var write = units[u][i];
                     var baseName = BaseName(write.TargetPath.AsSpan());
 
-                    // The common case, naming files without building a path: an unchanged source linked under both names.
+                    // The common case, naming files without building a path: an unchanged source linked under both names
+                    // (when the second link fails, the general second-name step below decides).
+                    bool linkedFast = false;
                     if (write is { Link: true, Source: { } source, Identity: { } recorded } && consistent && folderFd >= 0
                         && sources.TryResolve(source, sourceName, out int sourceDir)
                         && PosixFile.TryEncodeName(firstName, write.Sha256, ".", baseName)
                         && (!secondName || PosixFile.TryEncodeName(secondNameZ, write.Sha512, ".", baseName))
-                        && TargetHasher.TryLinkUnchangedAt(source, sourceDir, sourceName, recorded, folderFd, firstName, static s => Path.Join(s.folder, string.Concat(s.write.Sha256, ".", BaseName(s.write.TargetPath))), (folder, write)))
+                        && TargetHasher.TryLinkUnchangedAt(source, sourceDir, sourceName, recorded, folderFd, firstName, static s => Path.Join(s.folder, HashName(s.write.Sha256, s.write.TargetPath)), (folder, write)))
                     {
                         linked.Add(i);
-                        if (secondName)
+                        linkedFast = true;
+                        if (!secondName)
                         {
-                            if (PosixFile.HardLinkAt(folderFd, firstName, folderFd, secondNameZ) == 0)
-                            {
-                                linked.Add(~i);
-                            }
-                            else
-                            {
-                                var first = new TargetDestination(folder, folderFd, string.Concat(write.Sha256, ".", baseName));
-                                var second = first with { Name = string.Concat(write.Sha512, ".", baseName) };
-                                if (LinkSecondName(first, second))
-                                {
-                                    mine.Add(second.Name);
-                                }
-                            }
+                            continue;
                         }
 
-                        continue;
+                        if (PosixFile.HardLinkAt(folderFd, firstName, folderFd, secondNameZ) == 0)
+                        {
+                            linked.Add(~i);
+                            continue;
+                        }
                     }
 
-                    var destination = new TargetDestination(folder, folderFd, consistent ? string.Concat(write.Sha256, ".", baseName) : baseName.ToString());
-                    if (write.FromBlob)
+                    var destination = new TargetDestination(folder, folderFd, consistent ? HashName(write.Sha256, baseName) : baseName.ToString());
+                    if (linkedFast)
+                    {
+                        // Only the second name is left.
+                    }
+                    else if (write.FromBlob)
                     {
                         File.Move(write.Source!, destination.FullPath, overwrite: true);
                     }
@@ -596,7 +595,7 @@ public sealed partial class RepositoryEditor
 
                     if (secondName)
                     {
-                        var second = destination with { Name = string.Concat(write.Sha512, ".", baseName) };
+                        var second = destination with { Name = HashName(write.Sha512, baseName) };
                         if (LinkSecondName(destination, second))
                         {
                             mine.Add(second.Name);
@@ -632,7 +631,7 @@ public sealed partial class RepositoryEditor
                 {
                     string folder = Path.GetDirectoryName(destination)!;
                     var linked = new TargetDestination(folder, directories.Open(folder), Path.GetFileName(destination));
-                    var second = linked with { Name = string.Concat(write.Sha512, ".", BaseName(write.TargetPath)) };
+                    var second = linked with { Name = HashName(write.Sha512, write.TargetPath) };
                     if (LinkSecondName(linked, second))
                     {
                         createdAfter.Add(second.FullPath);
@@ -651,8 +650,8 @@ public sealed partial class RepositoryEditor
         IEnumerable<string> AllCreated() =>
             Enumerable.Range(0, units.Count).Where(u => created[u].Names is not null).SelectMany(u =>
                 created[u].Names.Concat(created[u].Linked.Select(i => i >= 0
-                    ? string.Concat(units[u][i].Sha256, ".", BaseName(units[u][i].TargetPath.AsSpan()))
-                    : string.Concat(units[u][~i].Sha512, ".", BaseName(units[u][~i].TargetPath.AsSpan()))))
+                    ? HashName(units[u][i].Sha256, units[u][i].TargetPath)
+                    : HashName(units[u][~i].Sha512, units[u][~i].TargetPath)))
                 .Select(n => Path.Join(created[u].Folder, n)))
             .Concat(createdAfter);
     }
@@ -664,8 +663,8 @@ public sealed partial class RepositoryEditor
         return slash < 0 ? string.Empty : targetPath[..slash];
     }
 
-    /// <summary>The file name part of a target path.</summary>
-    private static string BaseName(string targetPath) => targetPath[(targetPath.LastIndexOf('/') + 1)..];
+    /// <summary>The name a target is published under in its folder with consistent snapshots: <c>HASH.name</c>.</summary>
+    private static string HashName(string hash, ReadOnlySpan<char> targetPath) => string.Concat(hash, ".", BaseName(targetPath));
 
     /// <summary>The file name part of a target path, without copying it.</summary>
     private static ReadOnlySpan<char> BaseName(ReadOnlySpan<char> targetPath) => targetPath[(targetPath.LastIndexOf('/') + 1)..];

@@ -310,7 +310,8 @@ public sealed partial class RepositoryEditor
         }
     }
 
-    private static byte[] ReadFile(string path)
+    /// <summary>A repository or staging file's bytes; a read failure is a <see cref="SigningException"/> naming the file.</summary>
+    internal static byte[] ReadFile(string path)
     {
         try
         {

@@ -46,7 +46,7 @@ internal sealed class StagedRoles
         var staged = new StagedRoles();
         if (File.Exists(path))
         {
-            staged.ReadBundle(Read(path), path);
+            staged.ReadBundle(RepositoryEditor.ReadFile(path), path);
         }
 
         if (Directory.Exists(legacyDirectory))
@@ -54,7 +54,7 @@ internal sealed class StagedRoles
             // (A role in both is one whose move into the staged-roles file was interrupted: that copy is newer.)
             foreach (var file in Directory.EnumerateFiles(legacyDirectory, "*.json"))
             {
-                staged._roles.TryAdd(Uri.UnescapeDataString(Path.GetFileNameWithoutExtension(file)), Read(file));
+                staged._roles.TryAdd(Uri.UnescapeDataString(Path.GetFileNameWithoutExtension(file)), RepositoryEditor.ReadFile(file));
             }
 
             staged.Dirty = true;
@@ -93,18 +93,6 @@ internal sealed class StagedRoles
 
         AtomicFile.Write(path, buffer.WrittenSpan, durable: false);
         Dirty = false;
-    }
-
-    private static byte[] Read(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new SigningException($"cannot read {path}: {ex.Message}", ex);
-        }
     }
 
     /// <summary>Indexes the roles object: each role's value is kept as a slice of <paramref name="data"/>, not parsed here.</summary>

@@ -42,15 +42,7 @@ internal sealed class StagedSources
             return sources;
         }
 
-        byte[] data;
-        try
-        {
-            data = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new SigningException($"cannot read {path}: {ex.Message}", ex);
-        }
+        byte[] data = RepositoryEditor.ReadFile(path);
 
         try
         {

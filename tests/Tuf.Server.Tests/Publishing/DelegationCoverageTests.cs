@@ -23,7 +23,7 @@ public abstract class DelegationCoverageTests(ITestOutputHelper output) : Server
         using var host = StartHost();
         using var c = await PublishedAsync(host, "example.com/named");
         c.Targets.Version = 2;
-        c.Targets.Delegations = DelegationsTo(c, new DelegatedRole { Name = "team", KeyIds = [c.DelegateKey.KeyId], Threshold = 1, Paths = ["team/*"] });
+        c.Targets.Delegations = DelegationsTo(c, PathRole(c, "team", "team/*"));
         var team = SignedTargets(c, "team/ok.txt", "other/b.txt", "team/nested/deep.txt");
 
         var message = await AssertRefusedAsync(host, c.Gun, [("targets", c.SignedTargets()), ("team", team)]);
@@ -44,7 +44,7 @@ public abstract class DelegationCoverageTests(ITestOutputHelper output) : Server
 
         // The delegator is published first; the later upload holds only the delegated role.
         c.Targets.Version = 2;
-        c.Targets.Delegations = DelegationsTo(c, new DelegatedRole { Name = "hashed", KeyIds = [c.DelegateKey.KeyId], Threshold = 1, PathHashPrefixes = [prefix] });
+        c.Targets.Delegations = DelegationsTo(c, HashPrefixRole(c, "hashed", prefix));
         await ServedState.AssertOkAsync(await TestCollection.PublishAsync(host.Client, c.Gun, [("targets", c.SignedTargets()), ("hashed", SignedTargets(c, inside))]));
 
         var message = await AssertRefusedAsync(host, c.Gun, [("hashed", SignedTargets(c, 2, inside, outside))]);
@@ -76,9 +76,9 @@ public abstract class DelegationCoverageTests(ITestOutputHelper output) : Server
         using var host = StartHost();
         using var c = await PublishedAsync(host, "example.com/nested");
         c.Targets.Version = 2;
-        c.Targets.Delegations = DelegationsTo(c, new DelegatedRole { Name = "a", KeyIds = [c.DelegateKey.KeyId], Threshold = 1, Paths = ["a/*"] });
+        c.Targets.Delegations = DelegationsTo(c, PathRole(c, "a", "a/*"));
         var a = DelegatedTargets(1);
-        a.Delegations = DelegationsTo(c, new DelegatedRole { Name = "b", KeyIds = [c.DelegateKey.KeyId], Threshold = 1, Paths = ["*/*"] });
+        a.Delegations = DelegationsTo(c, PathRole(c, "b", "*/*"));
 
         // 'b' may list 'c/x.txt' as far as 'a' is concerned, but a client only reaches 'a' for paths under 'a/'.
         var message = await AssertRefusedAsync(host, c.Gun,
@@ -94,9 +94,9 @@ public abstract class DelegationCoverageTests(ITestOutputHelper output) : Server
         using var host = StartHost();
         using var c = await PublishedAsync(host, "example.com/nested-stored");
         c.Targets.Version = 2;
-        c.Targets.Delegations = DelegationsTo(c, new DelegatedRole { Name = "a", KeyIds = [c.DelegateKey.KeyId], Threshold = 1, Paths = ["a/*"] });
+        c.Targets.Delegations = DelegationsTo(c, PathRole(c, "a", "a/*"));
         var a = DelegatedTargets(1);
-        a.Delegations = DelegationsTo(c, new DelegatedRole { Name = "b", KeyIds = [c.DelegateKey.KeyId], Threshold = 1, Paths = ["*/*"] });
+        a.Delegations = DelegationsTo(c, PathRole(c, "b", "*/*"));
         await ServedState.AssertOkAsync(await TestCollection.PublishAsync(host.Client, c.Gun, [("targets", c.SignedTargets()), ("a", TestCollection.Sign(a, c.DelegateKey))]));
 
         await ServedState.AssertOkAsync(await TestCollection.PublishAsync(host.Client, c.Gun, [("b", SignedTargets(c, "a/x.txt"))]));
@@ -119,12 +119,12 @@ public abstract class DelegationCoverageTests(ITestOutputHelper output) : Server
         // team -> shared (*/*): 'shared' is reachable by two chains and may list targets covered by either.
         // parent -> bins-0..3 (succinct): a bin lists only the paths that hash to it, under n/.
         c.Targets.Delegations = DelegationsTo(c,
-            new DelegatedRole { Name = "team", KeyIds = [key], Threshold = 1, Paths = ["team/*"] },
-            new DelegatedRole { Name = "hashed", KeyIds = [key], Threshold = 1, PathHashPrefixes = [Sha256Hex(hashedPath)[..3]] },
-            new DelegatedRole { Name = "shared", KeyIds = [key], Threshold = 1, Paths = ["s/*"] },
-            new DelegatedRole { Name = "parent", KeyIds = [key], Threshold = 1, Paths = ["n/*"] });
+            PathRole(c, "team", "team/*"),
+            HashPrefixRole(c, "hashed", Sha256Hex(hashedPath)[..3]),
+            PathRole(c, "shared", "s/*"),
+            PathRole(c, "parent", "n/*"));
         var team = DelegatedTargets(1, "team/t.txt");
-        team.Delegations = DelegationsTo(c, new DelegatedRole { Name = "shared", KeyIds = [key], Threshold = 1, Paths = ["*/*"] });
+        team.Delegations = DelegationsTo(c, PathRole(c, "shared", "*/*"));
         var parent = DelegatedTargets(1);
         parent.Delegations = new Delegations { Keys = DelegateKeys(c), SuccinctRoles = bins };
         var binPath = "n/in-a-bin.txt";
@@ -180,6 +180,14 @@ public abstract class DelegationCoverageTests(ITestOutputHelper output) : Server
     private static Dictionary<string, Key> DelegateKeys(TestCollection c) => new() { [c.DelegateKey.KeyId] = c.DelegateKey.PublicKey };
 
     private static Delegations DelegationsTo(TestCollection c, params DelegatedRole[] roles) => new() { Keys = DelegateKeys(c), Roles = roles };
+
+    /// <summary>A role delegated <paramref name="pattern"/> to the collection's delegate key, threshold 1.</summary>
+    private static DelegatedRole PathRole(TestCollection c, string name, string pattern) =>
+        new() { Name = name, KeyIds = [c.DelegateKey.KeyId], Threshold = 1, Paths = [pattern] };
+
+    /// <summary>A role delegated the paths whose SHA-256 starts with <paramref name="prefix"/>, to the delegate key, threshold 1.</summary>
+    private static DelegatedRole HashPrefixRole(TestCollection c, string name, string prefix) =>
+        new() { Name = name, KeyIds = [c.DelegateKey.KeyId], Threshold = 1, PathHashPrefixes = [prefix] };
 
     private static Targets DelegatedTargets(long version, params string[] paths)
     {
