@@ -4,14 +4,14 @@
 # LINK=1 adds with --link (targets hard-linked to the source files at commit instead of copied).
 # HASH_NAMES=first publishes each target under its SHA-256 name only (settings.json "target_hash_names").
 # SKIP_BUILD=1 reuses artifacts/cli/tuf. TUF_TIMINGS=1 makes tuf print each phase's time to stderr.
-# Keep runs short on shared machines; the work folder is deleted at the end.
+# Keep runs short on shared machines. The work folder (keys and the repository, ~30 MB) is kept and its path printed:
+# delete it when done, but not right before another run (see the note on deleted inodes below).
 set -euo pipefail
 N=${1:-100000}
 BINS=${2:-1024}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=$(mktemp -d /tmp/tuf-bench-signing.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
 
 # The shipped form of the command: the Native AOT executable (as bench/scripts/client-bench.sh).
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -20,7 +20,19 @@ fi
 TUF="$ROOT/artifacts/cli/tuf"
 export TUF_KEY_PASSPHRASE=bench
 
-python3 "$HERE/signing-make-files.py" "$WORK/files" "$N"
+# The workload files are made once per N and kept (FILES_DIR, default /tmp/tuf-bench-files-N; delete it to make them
+# again). Nothing is deleted, because deletions skew the next run: on ext4 without a journal (this machine), inodes
+# freed in the last 60-360 s are skipped one by one whenever a new inode is allocated, and commit creates ~1,030 (one
+# per metadata file): after a previous run's folder was removed, that cost up to 1 s of extra CPU.
+FILES=${FILES_DIR:-/tmp/tuf-bench-files-$N}
+if [ ! -f "$FILES.complete" ]; then
+  rm -rf "$FILES" "$FILES.complete"
+  python3 "$HERE/signing-make-files.py" "$FILES" "$N"
+  sync
+  touch "$FILES.complete"
+fi
+# As when they were just written: in the page cache (this VM pages out file pages that stay untouched for ~30 s).
+find "$FILES" -type f -print0 | xargs -0 cat >/dev/null
 for k in root targets snapshot timestamp bins; do "$TUF" key generate "$k" --keystore "$WORK/keys" >/dev/null; done
 "$TUF" repo init "$WORK/repo" --root-key root --targets-key targets --snapshot-key snapshot --timestamp-key timestamp --keystore "$WORK/keys" >/dev/null
 if [ "${HASH_NAMES:-all}" != all ]; then
@@ -31,7 +43,7 @@ fi
 
 # Wall time, and CPU time (user+sys) in brackets: on a loaded shared machine the CPU figure is the steadier one.
 t() { /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$@" >/dev/null; awk '{printf "%.2fs [cpu %.2fs]", $1, $2+$3}' "$WORK/time.txt"; }
-ADD=$(t "$TUF" repo add "$WORK/repo" "$WORK/files" ${LINK:+--link})
+ADD=$(t "$TUF" repo add "$WORK/repo" "$FILES" ${LINK:+--link})
 COMMIT=$(t "$TUF" repo commit "$WORK/repo" --key bins snapshot timestamp --keystore "$WORK/keys")
 echo "add $N files${LINK:+ --link} (hash names: ${HASH_NAMES:-all}): $ADD; commit: $COMMIT ($BINS bins; load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores)"
 
@@ -42,3 +54,4 @@ COMMIT1=$(t "$TUF" repo commit "$WORK/repo" --key bins snapshot timestamp --keys
 ls "$WORK/repo/metadata" | sort > "$WORK/after.txt"
 NEW=$(comm -13 "$WORK/before.txt" "$WORK/after.txt" | tr '\n' ' ')
 echo "add 1 file to the $N-target repo: $ADD1; commit: $COMMIT1; new metadata files: $NEW(+ timestamp.json rewritten)"
+echo "work folder kept: $WORK"

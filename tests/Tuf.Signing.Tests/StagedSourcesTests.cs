@@ -33,6 +33,34 @@ public sealed class StagedSourcesTests : IDisposable
         Assert.True(stored.GetProperty(new string('b', 64)).TryGetProperty("mtime_ticks", out _));
     }
 
+    [Fact]
+    public void SaveLoad_ManyEntries_WrittenInSeveralFlushes_RoundTrips()
+    {
+        // ~230 bytes per entry: 20,000 entries are several flushes of the streamed writer.
+        var sources = new StagedSources();
+        for (int i = 0; i < 20_000; i++)
+        {
+            var identity = new FileIdentity(2049, (ulong)i + 1, i, 1_790_000_000_000_000_000 + i, 1_790_000_000_000_000_000 + i, IsRegularFile: true);
+            sources.Add(i.ToString("x64"), new StagedSources.Entry($"/src/d{i % 100:00}/file-{i:000000}.txt", i, identity.LastWriteTicks, Link: i % 2 == 0) { Identity = identity });
+        }
+
+        string path = Path.Combine(_dir, "sources.json");
+        sources.Save(path);
+        var loaded = StagedSources.Load(path);
+
+        Assert.True(new FileInfo(path).Length > 3 * AtomicFile.FlushBytes);
+        Assert.Equal(20_000, loaded.Count);
+        for (int i = 0; i < 20_000; i += 997)
+        {
+            Assert.True(loaded.TryGet(i.ToString("x64"), out var entry));
+            Assert.Equal($"/src/d{i % 100:00}/file-{i:000000}.txt", entry.FilePath);
+            Assert.Equal((ulong)i + 1, entry.Identity!.Value.Inode);
+            Assert.Equal(i % 2 == 0, entry.Link);
+        }
+
+        Assert.Equal(["sources.json"], Directory.EnumerateFileSystemEntries(_dir).Select(Path.GetFileName));
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("[]")]

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace Tuf.Signing;
@@ -66,32 +65,31 @@ internal sealed class StagedRoles
     /// <summary>Writes every staged role to <paramref name="path"/> atomically (no flush: staging is not published).</summary>
     public void Save(string path)
     {
-        long size = 128;
-        foreach (var (name, bytes) in _roles)
-        {
-            size += bytes.Length + (name.Length * 6) + 8;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(size, int.MaxValue));
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("format", FormatName);
-            writer.WriteNumber("version", FormatVersion);
-            writer.WriteStartObject("roles");
-            foreach (var (name, bytes) in _roles)
+        AtomicFile.Write(
+            path,
+            stream =>
             {
-                writer.WritePropertyName(name);
+                using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = true });
+                writer.WriteStartObject();
+                writer.WriteString("format", FormatName);
+                writer.WriteNumber("version", FormatVersion);
+                writer.WriteStartObject("roles");
+                foreach (var (name, bytes) in _roles)
+                {
+                    writer.WritePropertyName(name);
 
-                // Every value is a metadata file this editor serialized (or read and parsed): valid JSON already.
-                writer.WriteRawValue(bytes.Span, skipInputValidation: true);
-            }
+                    // Every value is a metadata file this editor serialized (or read and parsed): valid JSON already.
+                    writer.WriteRawValue(bytes.Span, skipInputValidation: true);
+                    if (writer.BytesPending >= AtomicFile.FlushBytes)
+                    {
+                        writer.Flush();
+                    }
+                }
 
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        AtomicFile.Write(path, buffer.WrittenSpan, durable: false);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            },
+            durable: false);
         Dirty = false;
     }
 

@@ -77,42 +77,46 @@ internal sealed class StagedSources
 
     public void Save(string path)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + (_entries.Count * 200));
-        using (var w = new Utf8JsonWriter(buffer))
+        AtomicFile.Write(path, stream => Write(stream), durable: false);
+        Dirty = false;
+    }
+
+    private void Write(Stream stream)
+    {
+        using var w = new Utf8JsonWriter(stream);
+        w.WriteStartObject();
+        w.WriteNumber("version", 1);
+        w.WriteStartObject("sources");
+        foreach (var (sha256, entry) in _entries)
         {
-            w.WriteStartObject();
-            w.WriteNumber("version", 1);
-            w.WriteStartObject("sources");
-            foreach (var (sha256, entry) in _entries)
+            w.WriteStartObject(sha256);
+            w.WriteString("path", entry.FilePath);
+            w.WriteNumber("length", entry.Length);
+            if (entry.Link)
             {
-                w.WriteStartObject(sha256);
-                w.WriteString("path", entry.FilePath);
-                w.WriteNumber("length", entry.Length);
-                if (entry.Link)
-                {
-                    w.WriteBoolean("link", true);
-                }
+                w.WriteBoolean("link", true);
+            }
 
-                if (entry.Identity is { } id)
-                {
-                    w.WriteNumber("dev", id.Device);
-                    w.WriteNumber("ino", id.Inode);
-                    w.WriteNumber("mtime_ns", id.ModifiedNanoseconds);
-                    w.WriteNumber("ctime_ns", id.ChangedNanoseconds);
-                }
-                else
-                {
-                    w.WriteNumber("mtime_ticks", entry.LastWriteTicks);
-                }
-
-                w.WriteEndObject();
+            if (entry.Identity is { } id)
+            {
+                w.WriteNumber("dev", id.Device);
+                w.WriteNumber("ino", id.Inode);
+                w.WriteNumber("mtime_ns", id.ModifiedNanoseconds);
+                w.WriteNumber("ctime_ns", id.ChangedNanoseconds);
+            }
+            else
+            {
+                w.WriteNumber("mtime_ticks", entry.LastWriteTicks);
             }
 
             w.WriteEndObject();
-            w.WriteEndObject();
+            if (w.BytesPending >= AtomicFile.FlushBytes)
+            {
+                w.Flush();
+            }
         }
 
-        AtomicFile.Write(path, buffer.WrittenSpan, durable: false);
-        Dirty = false;
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 }
