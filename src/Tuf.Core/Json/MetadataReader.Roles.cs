@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Tuf;
@@ -238,7 +239,8 @@ internal static partial class MetadataReader
         }
 
         RequireCommon(sawType, sawSpec, sawVersion, sawExpires);
-        var slab = new Utf8Slab();
+        // The digests are part of the "targets" text, so its size bounds what the slab will hold.
+        var slab = new Utf8Slab(files.ValueKind == JsonValueKind.Undefined ? 0 : JsonMarshal.GetRawUtf8Value(files).Length);
         targets.TargetFiles = ReadMap(files, "targets", (path, value) => ReadTargetFile(path, value, slab));
         if (delegations.ValueKind != JsonValueKind.Undefined)
         {

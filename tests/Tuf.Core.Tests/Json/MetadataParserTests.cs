@@ -29,6 +29,22 @@ public class MetadataParserTests
     }
 
     [Fact]
+    public void Parse_SmallTargets_AllocatesInProportionToTheFile()
+    {
+        // 1,024 hash bins of a few targets each are parsed by one commit: each must not cost a 64 KB digest buffer.
+        byte[] data = MetadataSamples.Bytes(MetadataSamples.Targets);
+        _ = MetadataParser.Parse<Targets>(data); // warm up (pooled buffers, type initialization)
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var env = MetadataParser.Parse<Targets>(data);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal("aa", env.Signed.TargetFiles["file1.txt"].Hashes["sha256"]);
+        Assert.Equal("bb", env.Signed.TargetFiles["dir/ö.bin"].Hashes["sha512"]);
+        Assert.True(allocated < 32 * 1024, $"parsing a {data.Length}-byte targets file allocated {allocated} bytes");
+    }
+
+    [Fact]
     public void Parse_Timestamp_MapsSnapshotMetaAndKeepsEmptySig()
     {
         var env = MetadataParser.Parse<Timestamp>(MetadataSamples.Bytes(MetadataSamples.Timestamp));
