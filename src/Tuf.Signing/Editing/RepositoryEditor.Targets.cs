@@ -99,19 +99,32 @@ public sealed partial class RepositoryEditor
         PhaseTimer.Mark("read + hash files");
         LoadRoles(roles);
         var staging = Sources;
-        staging.Reserve(sources.Count);
         var staged = new Dictionary<string, Targets>(StringComparer.Ordinal);
-        for (int i = 0; i < sources.Count; i++)
+        foreach (string name in roles)
         {
-            staging.Add(results[i].Sha256, sourceEntries[i]);
-            if (!staged.TryGetValue(roles[i], out var targets))
+            if (!staged.ContainsKey(name))
             {
-                targets = Stage(roles[i]).Targets;
-                staged[roles[i]] = targets;
+                staged[name] = Stage(name).Targets;
             }
-
-            targets.TargetFiles[entries[i].Path] = entries[i];
         }
+
+        // The sources list and the roles' target maps are separate tables: filled on two cores, each in input order.
+        ParallelWork.Invoke(
+            () =>
+            {
+                staging.Reserve(sources.Count);
+                for (int i = 0; i < sources.Count; i++)
+                {
+                    staging.Add(results[i].Sha256, sourceEntries[i]);
+                }
+            },
+            () =>
+            {
+                for (int i = 0; i < sources.Count; i++)
+                {
+                    staged[roles[i]].TargetFiles[entries[i].Path] = entries[i];
+                }
+            });
 
         return Task.FromResult<IReadOnlyList<TargetFile>>(entries);
     }
