@@ -246,7 +246,14 @@ internal sealed class TrustedMetadataSet
     /// <param name="roleName">The role being loaded.</param>
     /// <param name="delegatorName">The trusted role that delegates to it.</param>
     /// <returns>The new trusted targets metadata.</returns>
-    public Targets UpdateDelegatedTargets(ReadOnlySpan<byte> data, string roleName, string delegatorName)
+    public Targets UpdateDelegatedTargets(ReadOnlySpan<byte> data, string roleName, string delegatorName) =>
+        UpdateDelegatedTargets(data, null, roleName, delegatorName);
+
+    /// <summary>The same for bytes the caller owns and leaves unchanged: they are parsed in place, not copied first.</summary>
+    internal Targets UpdateDelegatedTargets(byte[] data, string roleName, string delegatorName) =>
+        UpdateDelegatedTargets(data, data, roleName, delegatorName);
+
+    private Targets UpdateDelegatedTargets(ReadOnlySpan<byte> data, ReadOnlyMemory<byte>? inPlace, string roleName, string delegatorName)
     {
         ArgumentNullException.ThrowIfNull(roleName);
         ArgumentNullException.ThrowIfNull(delegatorName);
@@ -296,7 +303,7 @@ internal sealed class TrustedMetadataSet
         // 5.6.2: length and hashes, when the snapshot lists them, must match (mix-and-match attack).
         Digests.Verify(data, meta.Length, meta.Hashes, fileName);
 
-        var envelope = MetadataParser.Parse<Targets>(data, fileName);
+        var envelope = inPlace is { } bytes ? MetadataParser.ParseInPlace<Targets>(bytes, fileName) : MetadataParser.Parse<Targets>(data, fileName);
         var newTargets = envelope.Signed;
 
         // 5.6.3: signed by a threshold of the keys the delegating role authorizes (arbitrary software attack).

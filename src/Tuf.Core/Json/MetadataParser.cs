@@ -24,12 +24,23 @@ public static class MetadataParser
     /// <returns>The envelope, with the canonical bytes of <c>signed</c> as received.</returns>
     /// <exception cref="DeserializationException">Anything is wrong with the bytes.</exception>
     public static SignedEnvelope<T> Parse<T>(ReadOnlySpan<byte> data, string? source = null)
+        where T : Signed => ParseGuarded<T>(data, null, source);
+
+    /// <summary>
+    /// <see cref="Parse{T}(ReadOnlySpan{byte}, string?)"/> reading <paramref name="data"/> in place instead of a
+    /// pooled copy (a 15 MB targets file is 15 MB less memory to touch). The caller must not change the bytes during
+    /// the call; nothing returned refers to them.
+    /// </summary>
+    internal static SignedEnvelope<T> ParseInPlace<T>(ReadOnlyMemory<byte> data, string? source = null)
+        where T : Signed => ParseGuarded<T>(data.Span, data, source);
+
+    private static SignedEnvelope<T> ParseGuarded<T>(ReadOnlySpan<byte> data, ReadOnlyMemory<byte>? inPlace, string? source)
         where T : Signed
     {
         source = string.IsNullOrEmpty(source) ? DefaultSource : ErrorText.Untrusted(source);
         try
         {
-            return ParseCore<T>(data, source);
+            return ParseCore<T>(data, inPlace, source);
         }
         catch (DeserializationException)
         {
@@ -69,10 +80,12 @@ public static class MetadataParser
         }
     }
 
-    private static SignedEnvelope<T> ParseCore<T>(ReadOnlySpan<byte> data, string source)
+    private static SignedEnvelope<T> ParseCore<T>(ReadOnlySpan<byte> data, ReadOnlyMemory<byte>? inPlace, string source)
         where T : Signed
     {
-        using var parsed = StrictJson.Parse(data, StrictJson.MetadataMaxDepth, source);
+        using var parsed = inPlace is { } memory
+            ? StrictJson.ParseInPlace(memory, StrictJson.MetadataMaxDepth, source)
+            : StrictJson.Parse(data, StrictJson.MetadataMaxDepth, source);
         var root = parsed.Root;
         if (root.ValueKind != JsonValueKind.Object)
         {

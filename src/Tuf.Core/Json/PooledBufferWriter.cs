@@ -8,6 +8,9 @@ namespace Tuf;
 /// </summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
+    /// <summary>From this size on <see cref="Detach"/> keeps the array instead of copying it.</summary>
+    internal const int DetachThreshold = 1 << 20;
+
     private byte[] _buffer;
     private int _written;
 
@@ -21,6 +24,26 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
 
     public byte[] ToArray() => _buffer.AsSpan(0, _written).ToArray();
+
+    /// <summary>
+    /// The written bytes, to keep: a large output keeps the rented array itself (it is not returned to the pool, and
+    /// its pages past the written bytes are never touched), saving a copy and as much fresh memory; a small one is
+    /// copied out at its exact size. The writer is empty afterwards.
+    /// </summary>
+    public ReadOnlyMemory<byte> Detach()
+    {
+        if (_written < DetachThreshold)
+        {
+            var copy = ToArray();
+            Dispose();
+            return copy;
+        }
+
+        var kept = _buffer.AsMemory(0, _written);
+        _buffer = [];
+        _written = 0;
+        return kept;
+    }
 
     public void Advance(int count)
     {

@@ -22,7 +22,7 @@ internal sealed class SignedCanonicalizer : IDisposable
     private readonly string _source;
     private readonly ManualResetEventSlim? _done;
     private int _claimed;
-    private byte[]? _result;
+    private ReadOnlyMemory<byte> _result;
     private Exception? _error;
 
     private SignedCanonicalizer(JsonElement signed, string source, bool parallel)
@@ -41,7 +41,7 @@ internal sealed class SignedCanonicalizer : IDisposable
 
     /// <summary>The canonical bytes (running the work here if no other thread has started it).</summary>
     /// <exception cref="DeserializationException">The object holds a float, a lone surrogate or the like.</exception>
-    public byte[] GetResult()
+    public ReadOnlyMemory<byte> GetResult()
     {
         TryRun();
         _done?.Wait();
@@ -50,7 +50,7 @@ internal sealed class SignedCanonicalizer : IDisposable
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_error);
         }
 
-        return _result!;
+        return _result;
     }
 
     /// <summary>Makes sure no thread still reads the document: claims the work if unstarted, else waits for it.</summary>
@@ -80,9 +80,9 @@ internal sealed class SignedCanonicalizer : IDisposable
             using var output = new PooledBufferWriter(JsonMarshal.GetRawUtf8Value(_signed).Length);
 
             // Canonical output is never longer than the text it came from (whitespace goes, escapes only shrink), so
-            // the pooled buffer never grows; the result is copied out at its exact size.
+            // the pooled buffer never grows; a large result keeps that buffer, a small one is copied at its size.
             CanonicalJson.WriteCore(_signed, output, validateUtf8: false, _source, "signed");
-            _result = output.ToArray();
+            _result = output.Detach();
         }
         catch (Exception ex)
         {

@@ -37,27 +37,51 @@ internal static class StrictJson
         data.CopyTo(buffer);
         try
         {
-            var document = JsonDocument.Parse(buffer.AsMemory(0, data.Length), Options(maxDepth));
-            return new ParsedJson(document, buffer);
+            return ParseValidated(buffer.AsMemory(0, data.Length), buffer, maxDepth, source);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Parses <paramref name="data"/> where it is, without a copy: the caller keeps the bytes unchanged until it
+    /// disposes the result.
+    /// </summary>
+    public static ParsedJson ParseInPlace(ReadOnlyMemory<byte> data, int maxDepth, string source)
+    {
+        if (!Utf8.IsValid(data.Span))
+        {
+            throw new DeserializationException($"{source}: not valid UTF-8");
+        }
+
+        return ParseValidated(data, null, maxDepth, source);
+    }
+
+    private static ParsedJson ParseValidated(ReadOnlyMemory<byte> data, byte[]? pooled, int maxDepth, string source)
+    {
+        try
+        {
+            return new ParsedJson(JsonDocument.Parse(data, Options(maxDepth)), pooled);
         }
         catch (JsonException ex)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             throw new DeserializationException($"{source}: invalid JSON: {ErrorText.Untrusted(ex.Message)}", ex);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             throw new DeserializationException($"{source}: invalid JSON: {ErrorText.Untrusted(ex.Message)}", ex);
         }
     }
 
-    /// <summary>A parsed document and the pooled bytes it reads from.</summary>
+    /// <summary>A parsed document and the pooled bytes it reads from (none when it reads the caller's).</summary>
     public sealed class ParsedJson : IDisposable
     {
         private byte[]? _buffer;
 
-        public ParsedJson(JsonDocument document, byte[] buffer)
+        public ParsedJson(JsonDocument document, byte[]? buffer)
         {
             Document = document;
             _buffer = buffer;
