@@ -281,7 +281,7 @@ public sealed partial class RepositoryEditor
         byte[] data = ReadFile(path);
         try
         {
-            return MetadataParser.Parse<T>(data, Path.GetFileName(path));
+            return MetadataParser.ParseInPlace<T>(data, Path.GetFileName(path));
         }
         catch (DeserializationException ex)
         {
@@ -293,7 +293,8 @@ public sealed partial class RepositoryEditor
     {
         try
         {
-            return MetadataParser.Parse<Signed>(fileBytes.Span, name);
+            // The staged bytes are a slice of the staging file, read once and never changed: parsed where they are.
+            return MetadataParser.ParseInPlace<Signed>(fileBytes, name);
         }
         catch (DeserializationException ex)
         {
