@@ -94,7 +94,7 @@ internal static class RepoAddCommand
                 string prefix = asPath is null ? string.Empty : asPath.TrimEnd('/') + "/";
                 string rootWithSeparator = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
                 var found = new List<(string Target, string File)>();
-                foreach (var file in EnumerateFiles(root))
+                foreach (var file in ListFiles(root))
                 {
                     string relative = file.StartsWith(rootWithSeparator, StringComparison.Ordinal) ? file[rootWithSeparator.Length..] : Path.GetRelativePath(root, file);
                     found.Add((prefix + relative.Replace(Path.DirectorySeparatorChar, '/'), file));
@@ -113,6 +113,24 @@ internal static class RepoAddCommand
         }
 
         return sources;
+    }
+
+    /// <summary>
+    /// Every file under <paramref name="root"/> (as <see cref="EnumerateFiles"/>), each top-level folder listed on its
+    /// own core: listing 100,000 files in 100 folders is otherwise a tenth of a second of one core.
+    /// </summary>
+    private static List<string> ListFiles(string root)
+    {
+        var top = new FileSystemEnumerable<(string Path, bool IsDirectory)>(
+            root, (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.IsDirectory), new EnumerationOptions { AttributesToSkip = 0 })
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.FileName.SequenceEqual(RepositoryLayout.StagingFolderName),
+        }.ToList();
+        var parts = new List<string>[top.Count];
+
+        // A folder (or a link to one: the recursive listing follows those too) is listed recursively, a file is itself.
+        ParallelWork.ForEach(Enumerable.Range(0, top.Count), i => parts[i] = top[i].IsDirectory ? [.. EnumerateFiles(top[i].Path)] : [top[i].Path]);
+        return [.. parts.SelectMany(p => p)];
     }
 
     /// <summary>Every file under <paramref name="root"/>, hidden ones included, not descending into staging folders.</summary>
