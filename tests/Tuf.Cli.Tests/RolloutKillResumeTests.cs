@@ -37,6 +37,9 @@ public class RolloutKillResumeTests(ITestOutputHelper output)
             {
                 Assert.True(attempt < 40, "resume did not complete within 40 attempts");
                 var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+
+                // A SIGKILLed runtime cannot remove its diagnostics pipes from /tmp: do not create them.
+                psi.Environment["DOTNET_EnableDiagnostics"] = "0";
                 foreach (var a in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "tuf.dll"), "rollout", "resume", "--group", kit.GroupPath })
                 {
                     psi.ArgumentList.Add(a);

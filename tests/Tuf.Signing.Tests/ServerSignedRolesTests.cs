@@ -17,7 +17,13 @@ public sealed class ServerSignedRolesTests : IDisposable
     {
         try
         {
-            Directory.Delete(_dir, recursive: true);
+            foreach (string dir in (string[])[_dir, _dir + "-src"])
+            {
+                if (Directory.Exists(dir))
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+            }
         }
         catch (IOException)
         {

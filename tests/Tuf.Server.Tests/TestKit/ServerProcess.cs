@@ -60,6 +60,9 @@ internal sealed class ServerProcess : IDisposable
         };
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["DOTNET_NOLOGO"] = "1";
+
+        // Crash tests SIGKILL it, and a killed runtime cannot remove its diagnostics pipes from /tmp: none are made.
+        psi.Environment["DOTNET_EnableDiagnostics"] = "0";
         foreach (var (k, v) in settings)
         {
             psi.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
