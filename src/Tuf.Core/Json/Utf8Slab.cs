@@ -14,7 +14,7 @@ internal sealed class Utf8Slab
     private int _used;
 
     /// <param name="expectedBytes">An upper bound of what will be stored, e.g. the size of the JSON text the values come from.</param>
-    public Utf8Slab(int expectedBytes = ChunkSize) => _firstChunkSize = Math.Clamp(expectedBytes, 1, ChunkSize);
+    public Utf8Slab(int expectedBytes) => _firstChunkSize = Math.Clamp(expectedBytes, 1, ChunkSize);
 
     /// <summary>Stores <paramref name="value"/> and returns the chunk and offset holding it.</summary>
     public (byte[] Chunk, int Offset) Add(ReadOnlySpan<byte> value)

@@ -80,10 +80,7 @@ internal sealed class StagedRoles
 
                     // Every value is a metadata file this editor serialized (or read and parsed): valid JSON already.
                     writer.WriteRawValue(bytes.Span, skipInputValidation: true);
-                    if (writer.BytesPending >= AtomicFile.FlushBytes)
-                    {
-                        writer.Flush();
-                    }
+                    AtomicFile.FlushWhenFull(writer);
                 }
 
                 writer.WriteEndObject();

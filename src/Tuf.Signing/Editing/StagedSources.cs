@@ -110,10 +110,7 @@ internal sealed class StagedSources
             }
 
             w.WriteEndObject();
-            if (w.BytesPending >= AtomicFile.FlushBytes)
-            {
-                w.Flush();
-            }
+            AtomicFile.FlushWhenFull(w);
         }
 
         w.WriteEndObject();

@@ -97,6 +97,15 @@ internal static class AtomicFile
         return false;
     }
 
+    /// <summary>Hands what <paramref name="writer"/> buffered to its stream once it holds <see cref="FlushBytes"/> (for writers given to <see cref="Write(string, Action{Stream}, bool)"/>).</summary>
+    public static void FlushWhenFull(System.Text.Json.Utf8JsonWriter writer)
+    {
+        if (writer.BytesPending >= FlushBytes)
+        {
+            writer.Flush();
+        }
+    }
+
     /// <summary>A new temporary name next to <paramref name="path"/> (hidden, unique), its folder created.</summary>
     private static string NewTempPath(string path)
     {
