@@ -16,6 +16,9 @@ namespace Tuf.Client;
 /// timestamp) is kept so that the next version can be checked against it for rollback, but the set refuses
 /// to go further with it: the next step re-checks that its predecessor is valid as final.</item>
 /// <item>A root's expiry is checked only once the chain is complete (5.3.10), at the first timestamp update.</item>
+/// <item>Delegated targets metadata is trusted through the delegation it was verified against, not by its name:
+/// reaching the same role through another delegator verifies it again against that delegator's keys and threshold
+/// (<see cref="TryGetTargets(string, string, out Targets?)"/>).</item>
 /// </list>
 /// </remarks>
 internal sealed class TrustedMetadataSet
@@ -26,7 +29,7 @@ internal sealed class TrustedMetadataSet
     private const string TargetsRole = Targets.TypeName;
 
     private readonly DateTimeOffset _referenceTime;
-    private readonly Dictionary<string, Targets> _targets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TrustedTargets> _targets = new(StringComparer.Ordinal);
     private readonly Role _initialTimestampRole;
     private readonly Role _initialSnapshotRole;
 
@@ -59,7 +62,7 @@ internal sealed class TrustedMetadataSet
     public Snapshot? Snapshot { get; private set; }
 
     /// <summary>The trusted top-level targets.</summary>
-    public Targets? Targets => _targets.GetValueOrDefault(TargetsRole);
+    public Targets? Targets => _targets.GetValueOrDefault(TargetsRole)?.Targets;
 
     /// <summary>
     /// 5.3.11: whether the root chain walked in this cycle changed the timestamp or snapshot keys or threshold
@@ -70,12 +73,50 @@ internal sealed class TrustedMetadataSet
         !SameRole(_initialTimestampRole, RequireTopLevelRole(Root, TimestampRole))
         || !SameRole(_initialSnapshotRole, RequireTopLevelRole(Root, SnapshotRole));
 
-    /// <summary>The trusted targets metadata of <paramref name="roleName"/> (top-level or delegated), when loaded.</summary>
+    /// <summary>The targets metadata of <paramref name="roleName"/> (top-level or delegated) when it has been loaded,
+    /// whichever delegation it was verified through.</summary>
     /// <param name="roleName">The role name.</param>
     /// <param name="targets">The metadata.</param>
     /// <returns><see langword="true"/> when loaded.</returns>
-    public bool TryGetTargets(string roleName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Targets? targets) =>
-        _targets.TryGetValue(roleName, out targets);
+    public bool TryGetTargets(string roleName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Targets? targets)
+    {
+        targets = _targets.TryGetValue(roleName, out var trusted) ? trusted.Targets : null;
+        return targets is not null;
+    }
+
+    /// <summary>
+    /// The targets metadata of <paramref name="roleName"/> as trusted through <paramref name="delegatorName"/>'s
+    /// delegation. When the role was loaded through another delegation, the metadata already loaded (the version the
+    /// snapshot lists) is verified again, now against the keys and threshold <paramref name="delegatorName"/> names
+    /// for it; an earlier verification through another delegator never stands in.
+    /// </summary>
+    /// <param name="roleName">The role name.</param>
+    /// <param name="delegatorName">The trusted role that delegates to it (<c>root</c> for the top-level targets).</param>
+    /// <param name="targets">The metadata.</param>
+    /// <returns><see langword="true"/> when loaded and trusted through this delegation; false when not loaded yet.</returns>
+    /// <exception cref="UnsignedMetadataException">The loaded metadata is not signed by a threshold of this delegation's keys.</exception>
+    /// <exception cref="RepositoryException"><paramref name="delegatorName"/> does not delegate to the role.</exception>
+    public bool TryGetTargets(string roleName, string delegatorName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Targets? targets)
+    {
+        ArgumentNullException.ThrowIfNull(roleName);
+        ArgumentNullException.ThrowIfNull(delegatorName);
+        targets = null;
+        if (!_targets.TryGetValue(roleName, out var trusted))
+        {
+            return false;
+        }
+
+        if (!trusted.IsTrustedThrough(delegatorName))
+        {
+            var link = LinkTo(roleName, delegatorName);
+            // 5.6.3 for this delegation: the same bytes, this delegator's keys and threshold.
+            link.Verify(trusted.Envelope!);
+            trusted.AddDelegator(delegatorName);
+        }
+
+        targets = trusted.Targets;
+        return true;
+    }
 
     /// <summary>Verifies and trusts root version N+1 (5.3.3 to 5.3.7).</summary>
     /// <param name="data">The bytes of the new root.</param>
@@ -265,33 +306,12 @@ internal sealed class TrustedMetadataSet
         // 5.5.4 / 5.5.6: no targets may be loaded on the word of a snapshot that is not valid as final.
         CheckFinalSnapshot();
 
-        Role role;
-        IDictionary<string, Key> keys;
-        if (delegatorName == RootRole)
+        if (_targets.ContainsKey(roleName))
         {
-            if (roleName != TargetsRole)
-            {
-                throw new InvalidOperationException("Only the top-level targets role is delegated by root");
-            }
-
-            role = RequireTopLevelRole(Root, TargetsRole);
-            keys = Root.Keys;
+            throw new InvalidOperationException($"{roleName} is loaded already; use TryGetTargets to trust it through another delegation");
         }
-        else
-        {
-            // A delegated role may not take a top-level role's name (its cached file and trust would collide).
-            if (roleName is RootRole or TimestampRole or SnapshotRole or TargetsRole)
-            {
-                throw new RepositoryException($"{ErrorText.Untrusted(delegatorName)} delegates to the reserved role name {roleName}");
-            }
 
-            if (!_targets.TryGetValue(delegatorName, out var delegator))
-            {
-                throw new InvalidOperationException($"Cannot load {roleName} before its delegator {delegatorName}");
-            }
-
-            (role, keys) = FindDelegation(delegator, delegatorName, roleName);
-        }
+        var link = LinkTo(roleName, delegatorName);
 
         // The role must be listed in the snapshot.
         string fileName = roleName + ".json";
@@ -307,7 +327,7 @@ internal sealed class TrustedMetadataSet
         var newTargets = envelope.Signed;
 
         // 5.6.3: signed by a threshold of the keys the delegating role authorizes (arbitrary software attack).
-        ThresholdVerifier.Verify(roleName, envelope.SignedBytes.Span, envelope.Signatures, role, keys);
+        link.Verify(envelope);
 
         // 5.6.4: the version must be the one the snapshot lists (rollback / mix-and-match).
         if (newTargets.Version != meta.Version)
@@ -323,7 +343,9 @@ internal sealed class TrustedMetadataSet
             throw new ExpiredMetadataException(roleName, newTargets.Expires, _referenceTime);
         }
 
-        _targets[roleName] = newTargets;
+        // Kept with its envelope (a delegated role may be reached through another delegator later, and is then
+        // verified again against that one's keys) and the delegator it is trusted through.
+        _targets[roleName] = new TrustedTargets(newTargets, roleName == TargetsRole ? null : envelope, delegatorName);
         return newTargets;
     }
 
@@ -353,30 +375,46 @@ internal sealed class TrustedMetadataSet
         }
     }
 
-    /// <summary>The role definition and keys that <paramref name="delegator"/> gives <paramref name="roleName"/>.</summary>
-    private static (Role Role, IDictionary<string, Key> Keys) FindDelegation(Targets delegator, string delegatorName, string roleName)
+    /// <summary>The delegation from <paramref name="delegatorName"/> (trusted already) to <paramref name="roleName"/>.</summary>
+    private DelegationLink LinkTo(string roleName, string delegatorName)
     {
-        var delegations = delegator.Delegations;
-        if (delegations is not null)
+        if (delegatorName == RootRole)
         {
-            if (delegations.Roles is not null)
+            if (roleName != TargetsRole)
             {
-                foreach (var candidate in delegations.Roles)
-                {
-                    if (candidate.Name == roleName)
-                    {
-                        return (candidate, delegations.Keys);
-                    }
-                }
+                throw new InvalidOperationException("Only the top-level targets role is delegated by root");
             }
 
-            if (delegations.SuccinctRoles is { } succinct && succinct.IsDelegatedRole(roleName))
-            {
-                return (succinct, delegations.Keys);
-            }
+            return DelegationLink.TopLevel(Root);
         }
 
-        throw new RepositoryException($"{ErrorText.Untrusted(delegatorName)} does not delegate to {ErrorText.Untrusted(roleName)}");
+        // A delegated role may not take a top-level role's name (its cached file and trust would collide).
+        if (roleName is RootRole or TimestampRole or SnapshotRole or TargetsRole)
+        {
+            throw new RepositoryException($"{ErrorText.Untrusted(delegatorName)} delegates to the reserved role name {roleName}");
+        }
+
+        if (!_targets.TryGetValue(delegatorName, out var delegator))
+        {
+            throw new InvalidOperationException($"Cannot load {roleName} before its delegator {delegatorName}");
+        }
+
+        return delegator.Targets.Delegations?.Find(delegatorName, roleName)
+            ?? throw new RepositoryException($"{ErrorText.Untrusted(delegatorName)} does not delegate to {ErrorText.Untrusted(roleName)}");
+    }
+
+    /// <summary>Trusted targets metadata and the delegators it has been verified through in this cycle.</summary>
+    private sealed class TrustedTargets(Targets targets, SignedEnvelope<Targets>? envelope, string delegator)
+    {
+        private readonly List<string> _delegators = [delegator];
+
+        public Targets Targets { get; } = targets;
+
+        public SignedEnvelope<Targets>? Envelope { get; } = envelope;
+
+        public bool IsTrustedThrough(string delegatorName) => _delegators.Contains(delegatorName);
+
+        public void AddDelegator(string delegatorName) => _delegators.Add(delegatorName);
     }
 
     private static Role RequireTopLevelRole(Root root, string roleName) =>

@@ -367,7 +367,8 @@ public sealed class Updater : IDisposable
 
     private async Task<Targets> LoadTargetsAsync(TrustedMetadataSet trusted, string roleName, string delegatorName, CancellationToken cancellationToken)
     {
-        if (trusted.TryGetTargets(roleName, out var loaded))
+        // Loaded already in this cycle: trusted only through this delegation (verified again if it was loaded through another).
+        if (trusted.TryGetTargets(roleName, delegatorName, out var loaded))
         {
             return loaded;
         }
@@ -406,21 +407,13 @@ public sealed class Updater : IDisposable
 
     private async Task<TargetFile?> PreorderDepthFirstSearchAsync(TrustedMetadataSet trusted, string targetPath, CancellationToken cancellationToken)
     {
-        // 5.6.7: pre-order depth-first search from the top-level targets, delegations in listed order.
-        var toVisit = new Stack<(string Role, string Delegator)>();
-        toVisit.Push((TargetsRole, RootRole));
-        var visited = new HashSet<string>(StringComparer.Ordinal);
-        while (visited.Count <= _options.MaxDelegations && toVisit.Count > 0)
+        // 5.6.7: pre-order depth-first search from the top-level targets, delegations in listed order; the rules
+        // (matching paths, visited roles, terminating delegations, the role limit) are Core's DelegationSearch, the
+        // same the server's publish validation and the signer follow.
+        var search = new DelegationSearch(targetPath, DelegationLink.TopLevel(trusted.Root), _options.MaxDelegations);
+        while (search.Next() is { } link)
         {
-            var (roleName, delegatorName) = toVisit.Pop();
-
-            // 5.6.7.1: a role visited before is skipped (cycles).
-            if (visited.Contains(roleName))
-            {
-                continue;
-            }
-
-            var targets = await LoadTargetsAsync(trusted, roleName, delegatorName, cancellationToken).ConfigureAwait(false);
+            var targets = await LoadTargetsAsync(trusted, link.RoleName, link.Delegator, cancellationToken).ConfigureAwait(false);
 
             // 5.6.7.1: this role lists the target: done.
             if (targets.TargetFiles.TryGetValue(targetPath, out var target))
@@ -428,56 +421,15 @@ public sealed class Updater : IDisposable
                 return target;
             }
 
-            visited.Add(roleName);
-
-            // 5.6.7.2: otherwise the delegations whose paths match, in order; a terminating one ends the search
-            // after its subtree. Children are only reached through a parent whose delegation matched, so the paths
-            // match along the whole chain.
-            if (targets.Delegations is { } delegations)
-            {
-                var children = new List<(string Role, string Delegator)>();
-                foreach (var (child, terminating) in RolesForTarget(delegations, targetPath))
-                {
-                    children.Add((child, roleName));
-                    if (terminating)
-                    {
-                        toVisit.Clear();
-                        break;
-                    }
-                }
-
-                for (int i = children.Count - 1; i >= 0; i--)
-                {
-                    toVisit.Push(children[i]);
-                }
-            }
+            search.Expand(targets);
         }
 
-        if (toVisit.Count > 0)
+        if (search.LimitReached)
         {
-            UpdaterLog.DelegationLimit(_logger, toVisit.Count, _options.MaxDelegations);
+            UpdaterLog.DelegationLimit(_logger, search.Pending, _options.MaxDelegations);
         }
 
         return null;
-    }
-
-    private static IEnumerable<(string Role, bool Terminating)> RolesForTarget(Delegations delegations, string targetPath)
-    {
-        if (delegations.Roles is not null)
-        {
-            foreach (var role in delegations.Roles)
-            {
-                if (role.IsDelegatedPath(targetPath))
-                {
-                    yield return (role.Name, role.Terminating);
-                }
-            }
-        }
-        else if (delegations.SuccinctRoles is { } succinct)
-        {
-            // TAP 15: exactly one bin is responsible, and the search ends there.
-            yield return (succinct.GetRoleForTarget(targetPath), true);
-        }
     }
 
     private Task<byte[]> FetchAsync(Uri uri, long maxLength, CancellationToken cancellationToken)

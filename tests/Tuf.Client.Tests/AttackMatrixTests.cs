@@ -276,6 +276,88 @@ public sealed class AttackMatrixTests : UpdaterTestBase
         Assert.Empty(Directory.GetFileSystemEntries(TargetDir));
     }
 
+    [Fact]
+    public async Task ThresholdInflation_SameKeyIdListedTwiceInSnapshot_Refused()
+    {
+        // With the snapshot threshold raised to 2, one key listed twice must not count as two; and the
+        // specification says a key ID MUST be unique in the signatures array, so the file is refused outright.
+        Sim.AddKeyToRole("snapshot", Sim.NewKey());
+        Sim.Root.Roles["snapshot"].Threshold = 2;
+        Sim.BumpRoot();
+        var before = await TrustedStateAsync();
+        var attacker = Sim.Signers["snapshot"][0];
+        Sim.Signers["snapshot"] = [attacker, attacker];
+        Sim.UpdateSnapshot();
+
+        var ex = await AssertRefusedAsync<DeserializationException>(WithNewTimestamp(before));
+        Assert.Contains(attacker.KeyId, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("unique", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThresholdInflation_SameKeyIdListedTwiceAtThresholdOne_StillRefused()
+    {
+        var before = await TrustedStateAsync();
+        var key = Sim.Signers["snapshot"][0];
+        Sim.Signers["snapshot"] = [key, key];
+        Sim.UpdateSnapshot();
+
+        await AssertRefusedAsync<DeserializationException>(WithNewTimestamp(before));
+    }
+
+    [Fact]
+    public async Task ArbitraryInstallation_RoleReachedThroughSecondDelegator_VerifiedAgainstThatDelegatorsKeys()
+    {
+        // A diamond: targets -> team-a -> release and targets -> team-b -> release, where team-a and team-b name
+        // different keys for "release", and release is signed only with team-a's key. Looking up team-a/x first
+        // must not let that verification stand in when team-b/x is then looked up through team-b.
+        BuildDiamond();
+        await RefreshAsync();
+        var before = MetadataState();
+        using var updater = NewUpdater();
+
+        var a = await updater.DownloadVerifiedAsync("team-a/x", CancellationToken.None);
+        Assert.Equal("a"u8.ToArray(), File.ReadAllBytes(a.LocalPath));
+        var ex = await Assert.ThrowsAsync<UnsignedMetadataException>(() => updater.GetTargetInfoAsync("team-b/x", CancellationToken.None));
+        Assert.Equal("release", ex.Role);
+        Assert.Single(Directory.GetFileSystemEntries(TargetDir));
+
+        // The same refusal from a fresh updater that goes through team-b first.
+        using var fresh = NewUpdater();
+        await Assert.ThrowsAsync<UnsignedMetadataException>(() => fresh.DownloadVerifiedAsync("team-b/x", CancellationToken.None));
+        Assert.Single(Directory.GetFileSystemEntries(TargetDir));
+        Assert.Equal(before["root.json"], MetadataState()["root.json"]);
+    }
+
+    [Fact]
+    public async Task Diamond_RoleSignedForBothDelegators_TrustedThroughEach()
+    {
+        var releaseKeyOfB = BuildDiamond();
+        Sim.Signers["release"].Add(releaseKeyOfB);
+        Sim.UpdateSnapshot();
+        using var updater = NewUpdater();
+
+        Assert.NotNull(await updater.GetTargetInfoAsync("team-a/x", CancellationToken.None));
+        Assert.NotNull(await updater.GetTargetInfoAsync("team-b/x", CancellationToken.None));
+    }
+
+    /// <summary>targets delegates team-a/* to team-a and team-b/* to team-b; each delegates to "release" with its
+    /// own key for it; release is signed only by team-a's key for it and lists team-a/x and team-b/x.</summary>
+    private TestKey BuildDiamond()
+    {
+        Sim.AddDelegation("targets", new DelegatedRole { Name = "team-a", Paths = ["team-a/*"], Threshold = 1 });
+        Sim.AddDelegation("targets", new DelegatedRole { Name = "team-b", Paths = ["team-b/*"], Threshold = 1 });
+        Sim.AddDelegation("team-a", new DelegatedRole { Name = "release", Paths = ["team-a/*", "team-b/*"], Threshold = 1 });
+        var keyOfB = Sim.NewKey();
+        var teamB = Sim.Delegated["team-b"];
+        teamB.Delegations = new Delegations { Roles = [new DelegatedRole { Name = "release", Paths = ["team-a/*", "team-b/*"], Threshold = 1, KeyIds = [keyOfB.KeyId] }] };
+        teamB.Delegations.Keys[keyOfB.KeyId] = keyOfB.PublicKey;
+        Sim.AddTarget("release", "a"u8.ToArray(), "team-a/x");
+        Sim.AddTarget("release", "b"u8.ToArray(), "team-b/x");
+        Sim.UpdateSnapshot();
+        return keyOfB;
+    }
+
     /// <summary>The state after a refresh that legitimately accepted a new timestamp (the attack is in a later file).</summary>
     private Dictionary<string, byte[]> WithNewTimestamp(Dictionary<string, byte[]> before)
     {

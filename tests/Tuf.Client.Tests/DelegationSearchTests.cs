@@ -193,6 +193,68 @@ public sealed class DelegationSearchTests : UpdaterTestBase
         Assert.Empty(Sim.MetadataRequests);
     }
 
+    /// <summary>targets -> A (a/*) -> R and targets -> B (b/*) -> R, where A and B name different keys for R;
+    /// R lists a/x and b/x and is signed by A's key for it (and B's too when <paramref name="signedForB"/>).</summary>
+    private void BuildDiamond(bool signedForB)
+    {
+        Build(new Edge("targets", "A", ["a/*"]), new Edge("targets", "B", ["b/*"]), new Edge("A", "R", ["a/*", "b/*"]));
+        var keyOfB = Sim.NewKey();
+        Sim.Delegated["B"].Delegations = new Delegations
+        {
+            Roles = [new DelegatedRole { Name = "R", Paths = ["a/*", "b/*"], Threshold = 1, KeyIds = [keyOfB.KeyId] }],
+        };
+        Sim.Delegated["B"].Delegations!.Keys[keyOfB.KeyId] = keyOfB.PublicKey;
+        if (signedForB)
+        {
+            Sim.Signers["R"].Add(keyOfB);
+        }
+
+        Sim.AddTarget("R", [1], "a/x");
+        Sim.AddTarget("R", [2], "b/x");
+        Sim.UpdateSnapshot();
+    }
+
+    [Fact]
+    public async Task Search_DiamondSignedForFirstDelegatorOnly_SecondDelegatorRefusesIt()
+    {
+        BuildDiamond(signedForB: false);
+        using var updater = NewUpdater();
+        Assert.NotNull(await updater.GetTargetInfoAsync("a/x", CancellationToken.None));
+
+        var ex = await Assert.ThrowsAsync<UnsignedMetadataException>(() => updater.GetTargetInfoAsync("b/x", CancellationToken.None));
+
+        Assert.Equal("R", ex.Role);
+    }
+
+    [Fact]
+    public async Task Search_DiamondReachedThroughSecondDelegator_VerifiedAgainWithoutRefetch()
+    {
+        BuildDiamond(signedForB: true);
+        using var updater = NewUpdater();
+        Assert.NotNull(await updater.GetTargetInfoAsync("a/x", CancellationToken.None));
+        Sim.MetadataRequests.Clear();
+
+        var info = await updater.GetTargetInfoAsync("b/x", CancellationToken.None);
+
+        Assert.NotNull(info);
+        Assert.Equal(["B"], Sim.MetadataRequests.Select(r => r.Role).ToArray());
+    }
+
+    [Fact]
+    public async Task Search_DiamondFromTheCache_VerifiedAgainstTheDelegatorOfThisSearch()
+    {
+        // R stored locally after a lookup through A; a new updater that looks up b/x loads it from the cache through
+        // B, and must verify it against B's keys, not take the stored copy on A's word.
+        BuildDiamond(signedForB: false);
+        using (var first = NewUpdater())
+        {
+            Assert.NotNull(await first.GetTargetInfoAsync("a/x", CancellationToken.None));
+        }
+
+        using var second = NewUpdater();
+        await Assert.ThrowsAsync<UnsignedMetadataException>(() => second.GetTargetInfoAsync("b/x", CancellationToken.None));
+    }
+
     [Fact]
     public async Task Search_DelegatedRoleMissingFromSnapshot_ThrowsRepositoryError()
     {

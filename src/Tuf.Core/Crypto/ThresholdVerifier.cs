@@ -22,12 +22,31 @@ internal static class ThresholdVerifier
     {
         ArgumentNullException.ThrowIfNull(role);
 
+        RequireUniqueKeyIds(roleName, signatures);
+
         // A threshold below 1 would accept unsigned metadata; the parser rejects it, and so does this check.
         int threshold = role.Threshold;
         int valid = threshold < 1 ? 0 : Count(signedBytes, signatures, role, keys, threshold);
         if (threshold < 1 || valid < threshold)
         {
             throw new UnsignedMetadataException(roleName, threshold, valid);
+        }
+    }
+
+    /// <summary>
+    /// "The keyid MUST be unique in the signatures array": the parser refuses such metadata, and so does every
+    /// verification, whatever built the list.
+    /// </summary>
+    private static void RequireUniqueKeyIds(string roleName, IEnumerable<Signature> signatures)
+    {
+        ArgumentNullException.ThrowIfNull(signatures);
+        HashSet<string>? seen = null;
+        foreach (var signature in signatures)
+        {
+            if (signature?.KeyId is { } keyId && !(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(keyId))
+            {
+                throw new DeserializationException($"{ErrorText.Untrusted(roleName)}: signatures: keyid {ErrorText.Untrusted(keyId)} is listed more than once; a key ID must be unique in the signatures array");
+            }
         }
     }
 

@@ -222,6 +222,7 @@ public static class MetadataParser
         }
 
         var list = new List<Signature>(signatures.GetArrayLength());
+        HashSet<string>? keyIds = list.Capacity > 1 ? new HashSet<string>(list.Capacity, StringComparer.Ordinal) : null;
         int index = 0;
         foreach (var item in signatures.EnumerateArray())
         {
@@ -245,14 +246,23 @@ public static class MetadataParser
                 }
             }
 
+            Signature signature;
             try
             {
-                list.Add(new Signature(MetadataReader.ReadString(keyId, "keyid"), MetadataReader.ReadString(sig, "sig")));
+                signature = new Signature(MetadataReader.ReadString(keyId, "keyid"), MetadataReader.ReadString(sig, "sig"));
             }
             catch (JsonPathException ex)
             {
                 throw ex.ToDeserializationException(source, $"signatures[{index}]");
             }
+
+            // "The keyid MUST be unique in the signatures array" (specification, 4.2 "File formats: general principles").
+            if (keyIds is not null && !keyIds.Add(signature.KeyId))
+            {
+                throw new DeserializationException($"{where}: keyid: {ErrorText.Untrusted(signature.KeyId)} is listed more than once; a key ID must be unique in the signatures array");
+            }
+
+            list.Add(signature);
 
             index++;
         }

@@ -23,6 +23,13 @@ public sealed class DelegatedRole : Role
     /// <returns><see langword="true"/> when a pattern or hash prefix matches.</returns>
     public bool IsDelegatedPath(string targetPath)
     {
+        byte[]? pathHash = null;
+        return IsDelegatedPath(targetPath, ref pathHash);
+    }
+
+    /// <summary>The same, with the path's SHA-256 computed at most once for several roles (<paramref name="pathHash"/> caches it).</summary>
+    internal bool IsDelegatedPath(string targetPath, ref byte[]? pathHash)
+    {
         ArgumentNullException.ThrowIfNull(targetPath);
         if (Paths is not null)
         {
@@ -39,10 +46,10 @@ public sealed class DelegatedRole : Role
 
         if (PathHashPrefixes is not null)
         {
-            string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(targetPath)));
+            pathHash ??= Encoding.UTF8.GetBytes(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(targetPath))));
             foreach (var prefix in PathHashPrefixes)
             {
-                if (hash.StartsWith(prefix, StringComparison.Ordinal))
+                if (prefix.Length <= pathHash.Length && PrefixMatches(pathHash, prefix))
                 {
                     return true;
                 }
@@ -50,5 +57,18 @@ public sealed class DelegatedRole : Role
         }
 
         return false;
+    }
+
+    private static bool PrefixMatches(byte[] hexHash, string prefix)
+    {
+        for (int i = 0; i < prefix.Length; i++)
+        {
+            if (hexHash[i] != prefix[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -328,8 +328,8 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
     [InlineData("no-root-json-signatures", typeof(UnsignedMetadataException))]
     [InlineData("invalid-root-json-signature", typeof(UnsignedMetadataException))]
     [InlineData("mismatched-root-json-keyids", typeof(UnsignedMetadataException))]
-    [InlineData("duplicate-sigs", typeof(UnsignedMetadataException))]
-    [InlineData("duplicate-sig-keys", typeof(UnsignedMetadataException))]
+    [InlineData("duplicate-sigs", typeof(DeserializationException))] // the same keyid twice: refused at parse ("MUST be unique")
+    [InlineData("duplicate-sig-keys", typeof(DeserializationException))]
     [InlineData("duplicate-keyid", typeof(DeserializationException))]
     public void Tough_BadRoots_Rejected(string dir, Type expected)
     {

@@ -33,8 +33,14 @@ public class ThresholdVerifierTests : IDisposable
     }
 
     [Fact]
-    public void CountValid_SameKeyIdListedTwice_CountsOnce()
+    public void Verify_SameKeyIdListedTwice_IsRefusedNamingTheKeyId()
     {
+        // The specification: "The keyid MUST be unique in the signatures array." A list built in code is refused too.
+        var ex = Assert.Throws<DeserializationException>(() => ThresholdVerifier.Verify("snapshot", s_data, [Sig(0), Sig(0)], Role(1, "id0", "id1"), Keys()));
+        Assert.Contains("id0", ex.Message);
+        Assert.Contains("unique", ex.Message);
+
+        // Counting (for status displays) still counts a key once.
         Assert.Equal(1, ThresholdVerifier.CountValid(s_data, [Sig(0), Sig(0)], Role(2, "id0", "id1"), Keys()));
     }
 

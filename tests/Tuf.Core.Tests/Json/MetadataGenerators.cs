@@ -166,5 +166,5 @@ internal static class MetadataGenerators
     public static Gen<List<Signature>> Signatures() =>
         from ids in Hex.ListOf()
         from sig in Gen.Elements("", "00", new string('a', 128))
-        select ids.Take(3).Select(id => new Signature(id, sig)).ToList();
+        select ids.Distinct(StringComparer.Ordinal).Take(3).Select(id => new Signature(id, sig)).ToList(); // keyids are unique (spec)
 }

@@ -441,11 +441,22 @@ public class MetadataParserTests
     }
 
     [Fact]
-    public void Parse_SignatureWithExtraFieldsAndRepeatedKeyId_AcceptedAsListed()
+    public void Parse_SignatureWithExtraFields_AcceptedAsListed()
     {
         var data = MetadataSamples.Edit(MetadataSamples.Timestamp, d => d["signatures"] = JsonNode.Parse(
-            "[{\"keyid\":\"a\",\"sig\":\"01\",\"method\":\"ed25519\"},{\"keyid\":\"a\",\"sig\":\"01\"}]"));
+            "[{\"keyid\":\"a\",\"sig\":\"01\",\"method\":\"ed25519\"},{\"keyid\":\"b\",\"sig\":\"01\"}]"));
         Assert.Equal(2, MetadataParser.Parse<Timestamp>(data).Signatures.Count);
+    }
+
+    [Fact]
+    public void Parse_RepeatedKeyIdInSignatures_RejectedNamingTheKeyId()
+    {
+        var data = MetadataSamples.Edit(MetadataSamples.Timestamp, d => d["signatures"] = JsonNode.Parse(
+            "[{\"keyid\":\"a\",\"sig\":\"01\"},{\"keyid\":\"b\",\"sig\":\"02\"},{\"keyid\":\"a\",\"sig\":\"03\"}]"));
+
+        var ex = Rejects<Timestamp>(data);
+
+        Assert.Contains("signatures[2]: keyid: a is listed more than once", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

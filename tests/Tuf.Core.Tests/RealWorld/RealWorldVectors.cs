@@ -9,7 +9,10 @@ internal static class RealWorldVectors
     /// <summary>Paths relative to the vectors folder that a TUF 1.0 parser must reject (see vectors/README.md).</summary>
     public static bool MustBeRejected(string relativePath) =>
         relativePath.StartsWith("notary/", StringComparison.Ordinal)
-        || relativePath.StartsWith("tough/data/duplicate-keyid/", StringComparison.Ordinal);
+        || relativePath.StartsWith("tough/data/duplicate-keyid/", StringComparison.Ordinal)
+        // The same keyid twice in "signatures" ("The keyid MUST be unique in the signatures array").
+        || relativePath.StartsWith("tough/data/duplicate-sigs/", StringComparison.Ordinal)
+        || relativePath.StartsWith("tough/data/duplicate-sig-keys/", StringComparison.Ordinal);
 
     /// <summary>Every JSON file with a top-level <c>signed</c> member (relative paths, sorted).</summary>
     public static IReadOnlyList<string> MetadataFiles()
