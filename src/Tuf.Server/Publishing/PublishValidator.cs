@@ -14,10 +14,12 @@ namespace Tuf.Server.Publishing;
 ///    threshold of the previous root's root keys and of its own; never expired;
 /// 3. the trusted root names a server-held timestamp key (threshold 1); it names a server snapshot key when the
 ///    server is to manage snapshots;
-/// 4. targets and delegated roles: strictly increasing versions, signed by a threshold of the delegator's keys,
-///    not expired; a delegated role must be delegated by a role of the new state, and may list only targets that
-///    a client would look for in it: some chain of delegations from targets down to it covers each path (see
-///    <see cref="DelegationCoverage"/>; delegators not in the upload are taken from the current state);
+/// 4. targets and delegated roles: strictly increasing versions, not expired; a delegated role must be delegated
+///    by a role of the new state and signed by a threshold of the keys of every delegation that reaches it (Core's
+///    <see cref="DelegationGraph"/>), and may list only targets that a client's search reaches it for (Core's
+///    <see cref="DelegationSearch"/>: paths at every link, terminating delegations, bins); current roles not in
+///    the upload must still satisfy every delegation to them that the upload changes (delegators not in the
+///    upload are taken from the current state);
 /// 5. after a root change, current roles that are not re-uploaded must still verify under the new root;
 /// 6. snapshot (client-managed collections): required whenever a targets role changes, signed, increasing,
 ///    not expired, and listing exactly the targets roles of the new state with their versions (and lengths/hashes
@@ -158,7 +160,9 @@ internal static class PublishValidator
             }
         }
 
-        // 4. Delegated roles: find each one's delegator in the new state, breadth-first from targets.
+        // 4. Delegated roles, judged by Core's delegation rules over the new state (the ones clients follow): every
+        // uploaded role is signed for every delegation that reaches it, lists only targets a client's search would look
+        // for in it, and current roles whose delegation changed still satisfy it.
         var delegatedUploads = uploads.Keys.Where(r => r is not Root.TypeName and not Targets.TypeName and not Snapshot.TypeName).ToList();
         var delegatedEnvelopes = new Dictionary<string, SignedEnvelope<Targets>>(StringComparer.Ordinal);
         foreach (var role in delegatedUploads)
@@ -166,7 +170,24 @@ internal static class PublishValidator
             delegatedEnvelopes[role] = Parse<Targets>(uploads[role], role);
         }
 
-        var storedTargets = new Dictionary<string, Targets?>(StringComparer.Ordinal);
+        var storedTargets = new Dictionary<string, SignedEnvelope<Targets>?>(StringComparer.Ordinal);
+        async Task<SignedEnvelope<Targets>?> StoredAsync(string role)
+        {
+            if (!current.ContainsKey(role) || role is Root.TypeName or Snapshot.TypeName or Timestamp.TypeName)
+            {
+                return null;
+            }
+
+            if (!storedTargets.TryGetValue(role, out var stored))
+            {
+                var bytes = await context.LoadCurrentAsync(role, cancellationToken).ConfigureAwait(false);
+                stored = bytes is null ? null : MetadataParser.Parse<Targets>(bytes, "current " + role);
+                storedTargets[role] = stored;
+            }
+
+            return stored;
+        }
+
         async Task<Targets?> NewStateTargetsAsync(string role)
         {
             if (newTargets.TryGetValue(role, out var t))
@@ -179,85 +200,68 @@ internal static class PublishValidator
                 return env.Signed;
             }
 
-            if (!current.ContainsKey(role) || role is Root.TypeName or Snapshot.TypeName or Timestamp.TypeName)
-            {
-                return null;
-            }
-
-            if (!storedTargets.TryGetValue(role, out var stored))
-            {
-                var bytes = await context.LoadCurrentAsync(role, cancellationToken).ConfigureAwait(false);
-                stored = bytes is null ? null : MetadataParser.Parse<Targets>(bytes, "current " + role).Signed;
-                storedTargets[role] = stored;
-            }
-
-            return stored;
+            return (await StoredAsync(role).ConfigureAwait(false))?.Signed;
         }
 
-        if (delegatedUploads.Count > 0)
+        bool delegatorsChanged = newTargets.ContainsKey(Targets.TypeName) || delegatedUploads.Count > 0;
+        if (delegatorsChanged)
         {
-            var pending = new HashSet<string>(delegatedUploads, StringComparer.Ordinal);
-            var delegators = new Dictionary<string, (string Name, Role Role, IDictionary<string, Key> Keys)>(StringComparer.Ordinal);
-            var queue = new Queue<string>([Targets.TypeName]);
-            var visited = new HashSet<string>(StringComparer.Ordinal);
-            while (queue.Count > 0 && pending.Count > 0)
+            var graph = await DelegationGraph.BuildAsync((role, _) => new ValueTask<Targets?>(NewStateTargetsAsync(role)), MaxDelegationWalk, cancellationToken).ConfigureAwait(false);
+            if (graph.LimitReached)
             {
-                var name = queue.Dequeue();
-                if (!visited.Add(name))
-                {
-                    continue;
-                }
-
-                if (visited.Count > MaxDelegationWalk)
-                {
-                    throw ApiException.BadRequest(ErrorCodes.DelegationTooDeep, $"More than {MaxDelegationWalk} delegated roles would have to be walked.");
-                }
-
-                var delegations = (await NewStateTargetsAsync(name).ConfigureAwait(false))?.Delegations;
-                if (delegations is null)
-                {
-                    continue;
-                }
-
-                foreach (var delegated in delegations.Roles ?? [])
-                {
-                    if (pending.Remove(delegated.Name))
-                    {
-                        delegators[delegated.Name] = (name, delegated, delegations.Keys);
-                    }
-
-                    queue.Enqueue(delegated.Name);
-                }
-
-                if (delegations.SuccinctRoles is { } succinct)
-                {
-                    foreach (var role in pending.Where(succinct.IsDelegatedRole).ToList())
-                    {
-                        pending.Remove(role);
-                        delegators[role] = (name, succinct, delegations.Keys);
-                    }
-                }
-            }
-
-            if (pending.Count > 0)
-            {
-                var unknown = pending.Order(StringComparer.Ordinal).First();
-                throw ApiException.BadRequest(ErrorCodes.UnknownRole, $"No targets role of the collection delegates to '{ErrorText.Untrusted(unknown)}'.");
+                throw TooDeep();
             }
 
             foreach (var role in delegatedUploads.Order(StringComparer.Ordinal))
             {
                 var env = delegatedEnvelopes[role];
-                RequireNewer(role, env.Signed.Version, current);
-                var (delegatorName, delegatorRole, keys) = delegators[role];
-                if (!MeetsThreshold(env, delegatorRole, keys))
+                var links = graph.LinksTo(role);
+                if (links.Count == 0)
                 {
-                    throw Unsigned(role, "its delegator's keys");
+                    throw ApiException.BadRequest(ErrorCodes.UnknownRole, $"No targets role of the collection delegates to '{ErrorText.Untrusted(role)}'.");
+                }
+
+                RequireNewer(role, env.Signed.Version, current);
+                foreach (var link in links)
+                {
+                    if (link.CountValid(env.SignedBytes.Span, env.Signatures) < link.Role.Threshold)
+                    {
+                        throw Unsigned(role, links.Count == 1 ? "its delegator's keys" : $"the keys '{ErrorText.Untrusted(link.Delegator)}' names for it (every role that delegates to it must trust it)");
+                    }
                 }
 
                 RequireNotExpired(env.Signed, role, now);
-                await RequireTargetsDelegatedAsync(role, env.Signed, delegatorName, delegatorRole, NewStateTargetsAsync).ConfigureAwait(false);
+                await RequireTargetsDelegatedAsync(role, env.Signed, links, trustedRoot, NewStateTargetsAsync).ConfigureAwait(false);
                 ordered.Add((role, env.Signed.Version, uploads[role]));
+            }
+
+            // Current roles that are not re-uploaded must still satisfy every delegation to them that changed.
+            foreach (var role in graph.Roles)
+            {
+                if (role == Targets.TypeName || delegatedEnvelopes.ContainsKey(role) || !current.ContainsKey(role))
+                {
+                    continue;
+                }
+
+                foreach (var link in graph.LinksTo(role))
+                {
+                    if (!newTargets.ContainsKey(link.Delegator) && !delegatedEnvelopes.ContainsKey(link.Delegator))
+                    {
+                        continue;
+                    }
+
+                    if (await SameAsCurrentLinkAsync(link, StoredAsync).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    var stored = await StoredAsync(role).ConfigureAwait(false);
+                    if (stored is not null && link.CountValid(stored.SignedBytes.Span, stored.Signatures) < link.Role.Threshold)
+                    {
+                        throw ApiException.BadRequest(ErrorCodes.Unsigned,
+                            $"The current {ErrorText.Untrusted(role)}.json is not signed by a threshold of the keys the new '{ErrorText.Untrusted(link.Delegator)}' names for it; upload {ErrorText.Untrusted(role)}.json re-signed with them.");
+                    }
+                }
             }
         }
 
@@ -363,27 +367,71 @@ internal static class PublishValidator
         };
     }
 
-    private static async Task RequireTargetsDelegatedAsync(string role, Targets targets, string delegatorName, Role delegation, Func<string, Task<Targets?>> loadTargets)
+    private static async Task RequireTargetsDelegatedAsync(string role, Targets targets, IReadOnlyList<DelegationLink> links, Root root, Func<string, Task<Targets?>> loadTargets)
     {
-        // Clients would ignore a target the role is not trusted for (5.6.7.2), so a publish listing one is a mistake.
+        // Clients would never look for a target in a role their search for it does not reach (5.6.7.2: paths at every
+        // link, terminating delegations, one bin per path), so a publish listing one is a mistake. The search is Core's,
+        // the client's own.
         foreach (var path in targets.TargetFiles.Keys.Order(StringComparer.Ordinal))
         {
-            bool covered = DelegationCoverage.Covers(delegation, role, path);
+            var search = new DelegationSearch(path, DelegationLink.TopLevel(root), MaxDelegationWalk);
+            bool reached = false;
+            while (search.Next() is { } link)
+            {
+                if (link.RoleName == role)
+                {
+                    reached = true;
+                    break;
+                }
 
-            // A direct delegation from targets is a whole chain; anything else needs the walk.
-            if ((covered && delegatorName == Targets.TypeName) || await DelegationCoverage.IsReachableAsync(role, path, loadTargets, MaxDelegationWalk).ConfigureAwait(false))
+                search.Expand(await loadTargets(link.RoleName).ConfigureAwait(false) ?? new Targets());
+            }
+
+            if (reached)
             {
                 continue;
             }
 
+            if (search.LimitReached)
+            {
+                throw TooDeep();
+            }
+
             var r = ErrorText.Untrusted(role);
             var t = ErrorText.Untrusted(path);
-            var d = ErrorText.Untrusted(delegatorName);
-            throw ApiException.BadRequest(ErrorCodes.TargetOutsideDelegation, covered
-                ? $"role '{r}' lists target '{t}' which its delegation from '{d}' covers, but no chain of delegations from 'targets' to '{d}' does."
+            var covering = links.FirstOrDefault(l => l.Covers(path));
+            var d = ErrorText.Untrusted((covering ?? links[0]).Delegator);
+            throw ApiException.BadRequest(ErrorCodes.TargetOutsideDelegation, covering is not null
+                ? $"role '{r}' lists target '{t}' which its delegation from '{d}' covers, but a client's search for it never reaches '{r}' (no chain of matching delegations from 'targets', or a terminating delegation ends the search first)."
                 : $"role '{r}' lists target '{t}' which its delegation from '{d}' does not cover.");
         }
     }
+
+    /// <summary>Whether <paramref name="link"/> names the same keys and threshold as the current state's delegation from the same delegator.</summary>
+    private static async Task<bool> SameAsCurrentLinkAsync(DelegationLink link, Func<string, Task<SignedEnvelope<Targets>?>> stored)
+    {
+        var before = (await stored(link.Delegator).ConfigureAwait(false))?.Signed.Delegations?.Find(link.Delegator, link.RoleName);
+        if (before is null || before.Role.Threshold != link.Role.Threshold || before.Role.KeyIds.Count != link.Role.KeyIds.Count)
+        {
+            return false;
+        }
+
+        // A key ID is the hash of the key itself, so the same IDs with the same key objects listed mean the same keys.
+        foreach (var id in link.Role.KeyIds)
+        {
+            if (!before.Role.KeyIds.Contains(id)
+                || link.Keys.TryGetValue(id, out var now) != before.Keys.TryGetValue(id, out var then)
+                || (now is not null && (then is null || now.Public != then.Public || now.Scheme != then.Scheme || now.KeyType != then.KeyType)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ApiException TooDeep() =>
+        ApiException.BadRequest(ErrorCodes.DelegationTooDeep, $"More than {MaxDelegationWalk} delegated roles would have to be walked.");
 
     private static async Task CheckSnapshotConsistentAsync(Snapshot snapshot, Dictionary<string, long> versions, Dictionary<string, byte[]> uploads, PublishContext context, CancellationToken cancellationToken)
     {

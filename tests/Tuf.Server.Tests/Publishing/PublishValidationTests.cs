@@ -86,6 +86,23 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
     }
 
     [Fact]
+    public async Task Publish_SameKeyIdTwiceInSignatures_Returns400MalformedMetadata()
+    {
+        // "The keyid MUST be unique in the signatures array": with a targets threshold of 2, [sig, sig] by one key
+        // must not pass, and the file is refused outright, naming the key ID.
+        var (host, c) = await StartPublishedAsync();
+        using var _ = host;
+        using var __ = c;
+        c.Targets.Version = 2;
+        var doubled = TestCollection.Sign(c.Targets, c.TargetsKey, c.TargetsKey);
+
+        await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", doubled)), HttpStatusCode.BadRequest, "malformed_metadata");
+        using var response = await Publish(host, c, ("targets", doubled));
+        var message = await ServedState.AssertErrorAsync(response, HttpStatusCode.BadRequest, "malformed_metadata");
+        Assert.Contains(c.TargetsKey.KeyId, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Publish_WrongTypeForFileName_Returns400MalformedMetadata()
     {
         var (host, c) = await StartPublishedAsync();

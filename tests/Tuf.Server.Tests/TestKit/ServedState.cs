@@ -22,14 +22,17 @@ internal static class ServedState
     }
 
     /// <summary>Asserts an error response: status, JSON body with the code.</summary>
-    public static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    /// <summary>Asserts an error response with <paramref name="status"/> and <paramref name="code"/>; returns its message.</summary>
+    public static async Task<string> AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"expected {(int)status} {code}, got {(int)response.StatusCode}: {body}");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         using var doc = JsonDocument.Parse(body);
         Assert.Equal(code, doc.RootElement.GetProperty("code").GetString());
-        Assert.False(string.IsNullOrWhiteSpace(doc.RootElement.GetProperty("message").GetString()));
+        var message = doc.RootElement.GetProperty("message").GetString();
+        Assert.False(string.IsNullOrWhiteSpace(message));
+        return message!;
     }
 
     public static async Task AssertOkAsync(HttpResponseMessage response)
