@@ -5,107 +5,105 @@ public sealed partial class RepositoryEditor
     /// <summary>One set of keys and threshold a role's signatures must satisfy.</summary>
     internal sealed record RoleAuthority(string Description, Role Role, IDictionary<string, Key> Keys);
 
-    /// <summary>Where a delegated role is delegated from.</summary>
-    internal sealed record DelegationLink(string Delegator, Delegations Delegations, Role Role, DelegatedRole? Named, SuccinctRoles? Succinct);
+    /// <summary>Most roles a delegation walk of the editor loads (as the server's publish validation).</summary>
+    private const int MaxDelegationWalk = 10_000;
 
     /// <summary>
     /// The key sets a role's signatures must satisfy. A new root version must meet the thresholds of both the new
-    /// root and the trusted (published) one (spec 5.3.4); other roles answer to their delegator.
+    /// root and the trusted (published) one (spec 5.3.4); the top-level roles answer to root; a delegated role answers
+    /// to every delegation that reaches it (Core's <see cref="Tuf.DelegationGraph"/>): a client trusts it through
+    /// whichever delegator its search comes from, and the server refuses a role that does not satisfy them all.
     /// </summary>
-    internal IReadOnlyList<RoleAuthority> AuthoritiesFor(string name)
+    internal IReadOnlyList<RoleAuthority> AuthoritiesFor(string name) => AuthoritiesFor([name])[0];
+
+    /// <summary>The authorities of several roles, walking the delegation graph once.</summary>
+    internal IReadOnlyList<RoleAuthority>[] AuthoritiesFor(IReadOnlyList<string> names)
     {
-        if (name == "root")
+        var result = new IReadOnlyList<RoleAuthority>[names.Count];
+        DelegationGraph? graph = null;
+        for (int i = 0; i < names.Count; i++)
         {
-            var state = GetRole("root");
-            var list = new List<RoleAuthority> { new("root (new keys)", state.Root.Roles["root"], state.Root.Keys) };
-            if (state.IsStaged && _publishedRoot is not null && _publishedRoot.Signed.Version < state.Signed.Version)
+            string name = names[i];
+            if (name == "root")
             {
-                var old = _publishedRoot.Signed;
-                list.Add(new RoleAuthority($"root v{old.Version} (trusted keys)", old.Roles["root"], old.Keys));
+                var state = GetRole("root");
+                var list = new List<RoleAuthority> { new("root (new keys)", state.Root.Roles["root"], state.Root.Keys) };
+                if (state.IsStaged && _publishedRoot is not null && _publishedRoot.Signed.Version < state.Signed.Version)
+                {
+                    var old = _publishedRoot.Signed;
+                    list.Add(new RoleAuthority($"root v{old.Version} (trusted keys)", old.Roles["root"], old.Keys));
+                }
+
+                result[i] = list;
             }
+            else if (Names.IsTopLevel(name))
+            {
+                var root = EffectiveRoot;
+                result[i] = [new RoleAuthority(name, root.Roles[name], root.Keys)];
+            }
+            else
+            {
+                graph ??= WalkDelegations();
+                var links = graph.LinksTo(name);
+                if (links.Count == 0)
+                {
+                    throw new SigningException($"role '{ErrorText.Untrusted(name)}' is not delegated by any role");
+                }
 
-            return list;
+                result[i] = links.Select(l => new RoleAuthority($"{name} (delegated by {l.Delegator})", l.Role, l.Keys)).ToList();
+            }
         }
 
-        if (Names.IsTopLevel(name))
-        {
-            var root = EffectiveRoot;
-            return [new RoleAuthority(name, root.Roles[name], root.Keys)];
-        }
-
-        var link = FindDelegation(name) ?? throw new SigningException($"role '{ErrorText.Untrusted(name)}' is not delegated by any role");
-        return [new RoleAuthority($"{name} (delegated by {link.Delegator})", link.Role, link.Delegations.Keys)];
+        return result;
     }
 
-    /// <summary>Finds the role that delegates <paramref name="name"/>, searching from <c>targets</c> (hash bins are not loaded).</summary>
+    /// <summary>The first delegation (breadth-first from <c>targets</c>) that reaches <paramref name="name"/>: the one edits of its keys change.</summary>
     internal DelegationLink? FindDelegation(string name)
     {
-        var queue = new Queue<string>();
-        var visited = new HashSet<string>(StringComparer.Ordinal) { "targets" };
-        queue.Enqueue("targets");
-        while (queue.Count > 0)
-        {
-            string current = queue.Dequeue();
-            if (!RoleExists(current))
-            {
-                continue;
-            }
-
-            var delegations = GetRole(current).Targets.Delegations;
-            if (delegations is null)
-            {
-                continue;
-            }
-
-            if (delegations.SuccinctRoles is { } succinct && succinct.IsDelegatedRole(name))
-            {
-                return new DelegationLink(current, delegations, succinct, null, succinct);
-            }
-
-            foreach (var role in delegations.Roles ?? [])
-            {
-                if (role.Name == name)
-                {
-                    return new DelegationLink(current, delegations, role, role, null);
-                }
-
-                if (visited.Add(role.Name))
-                {
-                    queue.Enqueue(role.Name);
-                }
-            }
-        }
-
-        return null;
+        var links = WalkDelegations().LinksTo(name);
+        return links.Count > 0 ? links[0] : null;
     }
 
-    /// <summary>Whether a client searching for <paramref name="targetPath"/> can reach <paramref name="role"/> (every link on the chain matches).</summary>
+    /// <summary>
+    /// Whether a client searching for <paramref name="targetPath"/> reaches <paramref name="role"/>: Core's
+    /// <see cref="DelegationSearch"/> (paths at every link, terminating delegations, bins), as the client and the
+    /// server's publish validation decide it.
+    /// </summary>
     internal bool IsDelegatedTo(string role, string targetPath)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (role != "targets")
+        var search = new DelegationSearch(targetPath, DelegationLink.TopLevel(EffectiveRoot), MaxDelegationWalk);
+        while (search.Next() is { } link)
         {
-            if (!seen.Add(role))
+            if (link.RoleName == role)
             {
-                return false;
+                return true;
             }
 
-            var link = FindDelegation(role);
-            if (link is null)
-            {
-                return false;
-            }
-
-            bool matches = link.Named is { } named ? named.IsDelegatedPath(targetPath) : link.Succinct!.GetRoleForTarget(targetPath) == role;
-            if (!matches)
-            {
-                return false;
-            }
-
-            role = link.Delegator;
+            search.Expand(RoleExists(link.RoleName) ? GetRole(link.RoleName).Targets : new Targets());
         }
 
-        return true;
+        return false;
+    }
+
+    /// <summary>
+    /// The delegation graph of the repository as staged. Hash bins that are not loaded already are taken to delegate
+    /// nothing (the editor refuses delegations from a bin), so a change to one bin does not read all the others.
+    /// </summary>
+    private DelegationGraph WalkDelegations()
+    {
+        var graph = new DelegationGraph(MaxDelegationWalk);
+        while (graph.NextToLoad() is { } name)
+        {
+            bool unreadBin = !_roles.ContainsKey(name) && graph.LinksTo(name) is { Count: > 0 } links && links.All(l => l.Succinct is not null);
+            graph.Add(unreadBin || !RoleExists(name) ? null : GetRole(name).Targets);
+        }
+
+        if (graph.LimitReached)
+        {
+            throw new SigningException($"more than {MaxDelegationWalk} delegated roles: the delegation graph is too large to walk");
+        }
+
+        return graph;
     }
 
     /// <summary>The number of valid signatures for each authority of a role.</summary>

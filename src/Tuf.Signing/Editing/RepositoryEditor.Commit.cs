@@ -29,7 +29,7 @@ public sealed partial class RepositoryEditor
         //    written when one is missing or changed).
         LoadRoles(stagedNames);
         var states = stagedNames.Select(GetRole).ToArray();
-        var authorities = stagedNames.Select(AuthoritiesFor).ToArray();
+        var authorities = AuthoritiesFor(stagedNames);
         var root = EffectiveRoot;
         bool consistent = root.ConsistentSnapshot;
         var targetWrites = CollectTargetWrites(stagedNames, consistent);
