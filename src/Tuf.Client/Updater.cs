@@ -141,7 +141,7 @@ public sealed class Updater : IDisposable
         ArgumentNullException.ThrowIfNull(info);
         cancellationToken.ThrowIfCancellationRequested();
         string path = filePath ?? DefaultTargetPath(info);
-        return Task.FromResult(TargetHashing.FileMatches(path, info) ? path : null);
+        return Task.FromResult(StreamingVerifier.FileMatches(path, info) ? path : null);
     }
 
     /// <summary>
@@ -178,10 +178,12 @@ public sealed class Updater : IDisposable
         string temp = AtomicFile.TempPathFor(path);
         try
         {
-            var body = await _fetcher.OpenAsync(uri, info.Length, cancellationToken).ConfigureAwait(false);
+            // The stream is cut off past the signed length whatever the fetcher does, and every byte written is
+            // counted and hashed first (5.7.3): nothing beyond the signed length ever reaches the disk.
+            var body = await OpenAsync(uri, info.Length, cancellationToken).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
-                using var hashing = new TargetHashing(info);
+                using var verifier = StreamingVerifier.For(info);
                 var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
                 await using (file.ConfigureAwait(false))
                 {
@@ -191,7 +193,7 @@ public sealed class Updater : IDisposable
                         int read;
                         while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                         {
-                            hashing.Append(buffer.AsSpan(0, read));
+                            verifier.Append(buffer.AsSpan(0, read));
                             file.Write(buffer, 0, read);
                         }
                     }
@@ -201,7 +203,7 @@ public sealed class Updater : IDisposable
                     }
 
                     // 5.7.3: the length and all listed hashes must match before the file is kept.
-                    hashing.Verify();
+                    verifier.Verify();
                 }
             }
 
@@ -252,7 +254,7 @@ public sealed class Updater : IDisposable
     private TrustedMetadataSet LoadTrustedRoot(DateTimeOffset referenceTime)
     {
         // 5.2: load the trusted root; a bootstrap root is used (and then stored) only when none is stored yet.
-        byte[]? local = _store.TryRead(RootRole, _options.RootMaxLength);
+        byte[]? local = _store.TryRead(RootRole, MetadataCap(null, _options.RootMaxLength));
         if (local is not null)
         {
             return new TrustedMetadataSet(local, referenceTime);
@@ -284,7 +286,7 @@ public sealed class Updater : IDisposable
                 byte[] data;
                 try
                 {
-                    data = await FetchAsync(uri, _options.RootMaxLength, cancellationToken).ConfigureAwait(false);
+                    data = await FetchAsync(uri, MetadataCap(null, _options.RootMaxLength), cancellationToken).ConfigureAwait(false);
                 }
                 catch (DownloadHttpException ex) when (ex.StatusCode is 403 or 404)
                 {
@@ -310,7 +312,7 @@ public sealed class Updater : IDisposable
     {
         // A cached timestamp is loaded through the same checks; even if it is expired it stays as the base of the
         // rollback check of the new one (5.4.3).
-        byte[]? local = _store.TryRead(TimestampRole, _options.TimestampMaxLength);
+        byte[]? local = _store.TryRead(TimestampRole, MetadataCap(null, _options.TimestampMaxLength));
         if (local is not null)
         {
             try
@@ -324,7 +326,7 @@ public sealed class Updater : IDisposable
         }
 
         // 5.4.1: the timestamp is always fetched under its fixed name.
-        byte[] data = await FetchAsync(MetadataUri(TimestampRole, null), _options.TimestampMaxLength, cancellationToken).ConfigureAwait(false);
+        byte[] data = await FetchAsync(MetadataUri(TimestampRole, null), MetadataCap(null, _options.TimestampMaxLength), cancellationToken).ConfigureAwait(false);
         if (trusted.UpdateTimestamp(data) == TimestampUpdate.Unchanged)
         {
             UpdaterLog.TimestampUnchanged(_logger, trusted.Timestamp!.Version);
@@ -338,7 +340,7 @@ public sealed class Updater : IDisposable
 
     private async Task UpdateSnapshotAsync(TrustedMetadataSet trusted, CancellationToken cancellationToken)
     {
-        byte[]? local = _store.TryRead(SnapshotRole, _options.SnapshotMaxLength);
+        byte[]? local = _store.TryRead(SnapshotRole, MetadataCap(trusted.Timestamp!.SnapshotMeta.Length, _options.SnapshotMaxLength));
         if (local is not null)
         {
             try
@@ -355,7 +357,7 @@ public sealed class Updater : IDisposable
 
         // 5.5.1: fetch the snapshot the timestamp names, bounded by its listed length if any.
         var meta = trusted.Timestamp!.SnapshotMeta;
-        long maxLength = meta.Length ?? _options.SnapshotMaxLength;
+        long maxLength = MetadataCap(meta.Length, _options.SnapshotMaxLength);
         long? version = trusted.Root.ConsistentSnapshot ? meta.Version : null;
         byte[] data = await FetchAsync(MetadataUri(SnapshotRole, version), maxLength, cancellationToken).ConfigureAwait(false);
         trusted.UpdateSnapshot(data);
@@ -373,7 +375,15 @@ public sealed class Updater : IDisposable
             return loaded;
         }
 
-        byte[]? local = _store.TryRead(roleName, _options.TargetsMaxLength);
+        // The snapshot names the version (and maybe the length) of every targets role: a local copy is read, and a
+        // new one fetched, with the same bound, so an unchanged large role is not downloaded again on every refresh.
+        if (!trusted.Snapshot!.Meta.TryGetValue(roleName + ".json", out var meta))
+        {
+            throw new RepositoryException($"role {ErrorText.Untrusted(roleName)} is delegated but not listed in snapshot.json");
+        }
+
+        long maxLength = MetadataCap(meta.Length, _options.TargetsMaxLength);
+        byte[]? local = _store.TryRead(roleName, maxLength);
         if (local is not null)
         {
             try
@@ -389,12 +399,6 @@ public sealed class Updater : IDisposable
         }
 
         // 5.6.1: fetch the version the snapshot names, bounded by its listed length if any.
-        if (!trusted.Snapshot!.Meta.TryGetValue(roleName + ".json", out var meta))
-        {
-            throw new RepositoryException($"role {ErrorText.Untrusted(roleName)} is delegated but not listed in snapshot.json");
-        }
-
-        long maxLength = meta.Length ?? _options.TargetsMaxLength;
         long? version = trusted.Root.ConsistentSnapshot ? meta.Version : null;
         byte[] data = await FetchAsync(MetadataUri(roleName, version), maxLength, cancellationToken).ConfigureAwait(false);
         var targets = trusted.UpdateDelegatedTargets(data, roleName, delegatorName);
@@ -432,10 +436,54 @@ public sealed class Updater : IDisposable
         return null;
     }
 
-    private Task<byte[]> FetchAsync(Uri uri, long maxLength, CancellationToken cancellationToken)
+    /// <summary>The most bytes accepted for a metadata file whose length the trusted metadata lists as
+    /// <paramref name="listed"/> (the default cap when it lists none), never more than <see cref="UpdaterOptions.MaxMetadataLength"/>.</summary>
+    private long MetadataCap(long? listed, long defaultCap)
+    {
+        long cap = listed ?? defaultCap;
+        return _options.MaxMetadataLength is { } hard ? Math.Min(cap, hard) : cap;
+    }
+
+    private async Task<byte[]> FetchAsync(Uri uri, long maxLength, CancellationToken cancellationToken)
     {
         UpdaterLog.Fetching(_logger, uri, maxLength);
-        return _fetcher.FetchAsync(uri, maxLength, cancellationToken);
+        var stream = await OpenAsync(uri, maxLength, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await stream.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Opens <paramref name="uri"/> through the fetcher and returns it guarded by this updater's limits (length cap,
+    /// read timeout, minimum speed); anything the fetcher throws other than a <see cref="TufException"/> or the
+    /// caller's cancellation becomes a <see cref="DownloadException"/>.
+    /// </summary>
+    private async Task<GuardedStream> OpenAsync(Uri uri, long maxLength, CancellationToken cancellationToken)
+    {
+        Stream? stream;
+        try
+        {
+            stream = await _fetcher.OpenAsync(uri, maxLength, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DownloadException($"{ErrorText.Untrusted(uri.ToString())}: the fetcher gave up ({ErrorText.Untrusted(ex.Message)})", ex);
+        }
+        catch (Exception ex) when (ex is not TufException and not OperationCanceledException)
+        {
+            throw new DownloadException($"{ErrorText.Untrusted(uri.ToString())}: {ErrorText.Untrusted(ex.Message)}", ex);
+        }
+
+        if (stream is null)
+        {
+            throw new DownloadException($"{ErrorText.Untrusted(uri.ToString())}: the fetcher returned no stream");
+        }
+
+        // HttpFetcher's streams carry these same guards already (for the cap asked for); any other stream gets them here.
+        return stream is GuardedStream guarded && guarded.MaxLength <= maxLength && guarded.Uri == uri
+            ? guarded
+            : new GuardedStream(stream, null, uri, maxLength, null, _options);
     }
 
     private Uri MetadataUri(string roleName, long? version)

@@ -15,6 +15,12 @@ public sealed class UpdaterOptions
     /// <summary>Largest targets metadata file accepted when the snapshot lists no length, in bytes (default 5,000,000).</summary>
     public long TargetsMaxLength { get; set; } = 5_000_000;
 
+    /// <summary>
+    /// Largest metadata file accepted for any role, even when the timestamp or snapshot lists a larger length; null
+    /// (the default) for no cap beyond the listed lengths and the per-role defaults above.
+    /// </summary>
+    public long? MaxMetadataLength { get; set; }
+
     /// <summary>Most root versions walked in one refresh (default 256).</summary>
     public int MaxRootRotations { get; set; } = 256;
 
@@ -44,6 +50,11 @@ public sealed class UpdaterOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(TimestampMaxLength, 1, nameof(TimestampMaxLength));
         ArgumentOutOfRangeException.ThrowIfLessThan(SnapshotMaxLength, 1, nameof(SnapshotMaxLength));
         ArgumentOutOfRangeException.ThrowIfLessThan(TargetsMaxLength, 1, nameof(TargetsMaxLength));
+        if (MaxMetadataLength is { } max)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(max, 1, nameof(MaxMetadataLength));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRootRotations, 1, nameof(MaxRootRotations));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDelegations, 1, nameof(MaxDelegations));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero, nameof(RequestTimeout));

@@ -5,8 +5,10 @@ namespace Tuf.Client.Tests;
 /// <summary>
 /// One test per attack the specification lists (section 1.5.2, "Goals to protect against specific attacks"):
 /// each must be refused with the right error, leave the trusted metadata on disk unchanged, and install nothing.
+/// Every test runs twice: with a fetcher that keeps the limits it is given, and with one that ignores them all
+/// (<see cref="AttackMatrixOnLimitlessFetcherTests"/>): the updater must enforce them itself.
 /// </summary>
-public sealed class AttackMatrixTests : UpdaterTestBase
+public abstract class AttackMatrixTests : UpdaterTestBase
 {
     private async Task<Dictionary<string, byte[]>> TrustedStateAsync()
     {
@@ -225,7 +227,7 @@ public sealed class AttackMatrixTests : UpdaterTestBase
         var options = new UpdaterOptions { TimeProvider = TimeProvider.System, MinimumAverageBytesPerSecond = 1000, SlowRetrievalGracePeriod = TimeSpan.FromMilliseconds(300) };
         using var updater = new Updater(MetadataDir, server.MetadataUrl, TargetDir, server.TargetsUrl, options: options);
 
-        var ex = await Assert.ThrowsAsync<DownloadException>(() => updater.RefreshAsync(CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<SlowRetrievalException>(() => updater.RefreshAsync(CancellationToken.None));
 
         Assert.Contains("slow retrieval", ex.Message, StringComparison.Ordinal);
         AssertMetadataState(before);
@@ -370,5 +372,81 @@ public sealed class AttackMatrixTests : UpdaterTestBase
         var expected = WithNewTimestamp(before);
         expected["snapshot.json"] = Sim.SignedBytesOf("snapshot");
         return expected;
+    }
+}
+
+/// <summary>The attack matrix with the simulator as fetcher: it refuses more than the length asked for, as <see cref="HttpFetcher"/> does.</summary>
+public sealed class AttackMatrixOnSimulatorTests : AttackMatrixTests
+{
+}
+
+/// <summary>
+/// The attack matrix with a fetcher that ignores every limit (no length cap, no speed guard): the updater's own
+/// guards must refuse the same attacks. Plus what only such a fetcher can do: bodies that never end, and exceptions
+/// of its own.
+/// </summary>
+public sealed class AttackMatrixOnLimitlessFetcherTests : AttackMatrixTests
+{
+    private readonly LimitlessFetcher _fetcher;
+
+    public AttackMatrixOnLimitlessFetcherTests() => _fetcher = new LimitlessFetcher(() => Sim);
+
+    protected override IFetcher Fetcher => _fetcher;
+
+    [Fact]
+    public async Task EndlessData_TimestampThatNeverEnds_CutOffAtTheCap()
+    {
+        await RefreshAsync();
+        var before = MetadataState();
+        _fetcher.Endless.Add("timestamp.json");
+        using var updater = NewUpdater();
+
+        var ex = await Assert.ThrowsAsync<DownloadLengthExceededException>(() => updater.RefreshAsync(CancellationToken.None));
+
+        Assert.Equal(new UpdaterOptions().TimestampMaxLength, ex.MaxLength);
+        AssertMetadataState(before);
+    }
+
+    [Fact]
+    public async Task EndlessData_TargetThatNeverEnds_CutOffAtItsSignedLengthAndNothingKept()
+    {
+        Sim.AddTarget("targets", "good"u8.ToArray(), "app.bin");
+        Sim.Targets.Version++;
+        Sim.UpdateSnapshot();
+        _fetcher.Endless.Add("app.bin");
+        using var updater = NewUpdater();
+
+        var ex = await Assert.ThrowsAsync<DownloadLengthExceededException>(() => updater.DownloadVerifiedAsync("app.bin", CancellationToken.None));
+
+        Assert.Equal(4, ex.MaxLength);
+        Assert.Empty(Directory.GetFileSystemEntries(TargetDir));
+        Assert.True(_fetcher.BytesServed < 4 + (2 << 20), $"read {_fetcher.BytesServed} bytes of an endless body");
+    }
+
+    [Fact]
+    public async Task Fetcher_ThrowsItsOwnException_ReportedAsDownloadException()
+    {
+        await RefreshAsync();
+        var before = MetadataState();
+        _fetcher.Failure = uri => uri.AbsoluteUri.EndsWith("timestamp.json", StringComparison.Ordinal) ? new InvalidOperationException("socket gone") : null;
+        using var updater = NewUpdater();
+
+        var ex = await Assert.ThrowsAsync<DownloadException>(() => updater.RefreshAsync(CancellationToken.None));
+
+        Assert.Contains("timestamp.json: socket gone", ex.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(ex.InnerException);
+        AssertMetadataState(before);
+    }
+
+    [Fact]
+    public async Task Fetcher_StreamThrowsMidway_ReportedAsDownloadException()
+    {
+        await RefreshAsync();
+        _fetcher.FailWhileReading.Add("timestamp.json");
+        using var updater = NewUpdater();
+
+        var ex = await Assert.ThrowsAsync<DownloadException>(() => updater.RefreshAsync(CancellationToken.None));
+
+        Assert.IsType<NotSupportedException>(ex.InnerException);
     }
 }

@@ -86,7 +86,7 @@ public sealed class LoopbackUpdaterTests : UpdaterTestBase
             ? new ServerResponse(200, new byte[4096]) { Fault = ServerFault.Trickle, TrickleDelay = TimeSpan.FromMilliseconds(50) } : null);
         using var updater = NewHttpUpdater(server, new UpdaterOptions { MinimumAverageBytesPerSecond = 1000, SlowRetrievalGracePeriod = TimeSpan.FromMilliseconds(300) });
 
-        await Assert.ThrowsAsync<DownloadException>(() => updater.DownloadVerifiedAsync("big.bin", CancellationToken.None));
+        await Assert.ThrowsAsync<SlowRetrievalException>(() => updater.DownloadVerifiedAsync("big.bin", CancellationToken.None));
 
         Assert.Empty(Directory.GetFileSystemEntries(TargetDir));
     }

@@ -28,11 +28,14 @@ public abstract class UpdaterTestBase : IDisposable
 
     protected string TargetDir { get; }
 
+    /// <summary>How updaters made by <see cref="NewUpdater"/> fetch: the simulator itself (which honours length caps) by default.</summary>
+    protected virtual IFetcher Fetcher => Sim;
+
     protected Updater NewUpdater(UpdaterOptions? options = null, byte[]? bootstrap = null)
     {
         options ??= new UpdaterOptions();
         options.TimeProvider = Clock;
-        return new Updater(MetadataDir, RepositorySimulator.MetadataBaseUrl, TargetDir, RepositorySimulator.TargetsBaseUrl, bootstrap, Sim, options);
+        return new Updater(MetadataDir, RepositorySimulator.MetadataBaseUrl, TargetDir, RepositorySimulator.TargetsBaseUrl, bootstrap, Fetcher, options);
     }
 
     protected async Task RefreshAsync(UpdaterOptions? options = null)

@@ -344,4 +344,50 @@ public sealed class UpdaterTests : UpdaterTestBase
         Assert.Throws<ArgumentOutOfRangeException>(() => NewUpdater(new UpdaterOptions { MaxDelegations = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => NewUpdater(new UpdaterOptions { TimestampMaxLength = 0 }));
     }
+
+    /// <summary>A top-level targets file of about <paramref name="targets"/> × 150 bytes, listed in the snapshot with its length.</summary>
+    private void LargeTargets(int targets)
+    {
+        Sim.ComputeMetafileHashesAndLength = true;
+        for (int i = 0; i < targets; i++)
+        {
+            Sim.AddTarget("targets", [(byte)i], $"file-{i:D5}.bin");
+        }
+
+        Sim.Targets.Version++;
+        Sim.UpdateSnapshot();
+    }
+
+    [Fact]
+    public async Task Refresh_UnchangedTargetsLargerThanTheDefaultCap_ReadFromTheCacheNotFetchedAgain()
+    {
+        LargeTargets(100);
+        var options = new UpdaterOptions { TargetsMaxLength = 2_000 }; // the snapshot lists a larger length, which wins
+        await RefreshAsync(options);
+        Assert.True(LocalBytes("targets")!.Length > 2_000);
+        Sim.MetadataRequests.Clear();
+
+        await RefreshAsync(new UpdaterOptions { TargetsMaxLength = 2_000 });
+
+        Assert.DoesNotContain(Sim.MetadataRequests, r => r.Role == "targets");
+    }
+
+    [Fact]
+    public async Task Refresh_MaxMetadataLength_CapsARoleEvenWhenTheSnapshotListsMore()
+    {
+        LargeTargets(100);
+        int length = Sim.SignedBytesOf("targets").Length;
+
+        var ex = await Assert.ThrowsAsync<DownloadLengthExceededException>(() => RefreshAsync(new UpdaterOptions { MaxMetadataLength = 5_000 }));
+
+        Assert.True(length > 5_000);
+        Assert.Equal(5_000, ex.MaxLength);
+        Assert.Null(LocalBytes("targets"));
+    }
+
+    [Fact]
+    public void Options_MaxMetadataLengthBelowOne_Refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => NewUpdater(new UpdaterOptions { MaxMetadataLength = 0 }));
+    }
 }

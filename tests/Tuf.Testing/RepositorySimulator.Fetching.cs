@@ -4,7 +4,7 @@ namespace Tuf.Testing;
 
 public sealed partial class RepositorySimulator
 {
-    /// <inheritdoc/>
+    /// <summary>The bytes served at <paramref name="uri"/>, refusing more than <paramref name="maxLength"/> (as a careful fetcher would).</summary>
     public Task<byte[]> FetchAsync(Uri uri, long maxLength, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -33,6 +33,7 @@ internal static class DownloadCommand
                     }
 
                     options.RootMaxLength = options.TimestampMaxLength = options.SnapshotMaxLength = options.TargetsMaxLength = max;
+                    options.MaxMetadataLength = max; // also when the timestamp or snapshot lists a larger length
                 }
 
                 return await RunAsync(

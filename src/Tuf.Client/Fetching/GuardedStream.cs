@@ -1,17 +1,21 @@
 namespace Tuf.Client;
 
-/// <summary>A read-only response body that enforces a length cap, a read timeout and a minimum average speed.</summary>
+/// <summary>
+/// A read-only body that enforces a length cap, a read timeout and a minimum average speed, and reports every failure
+/// of the stream beneath as a <see cref="DownloadException"/>. The <see cref="Updater"/> reads every file through one,
+/// whatever <see cref="IFetcher"/> supplied the stream, so the limits hold for fetchers that ignore them.
+/// </summary>
 internal sealed class GuardedStream : Stream
 {
     private readonly Stream _inner;
-    private readonly IDisposable _owner;
+    private readonly IDisposable? _owner;
     private readonly Uri _uri;
     private readonly long _maxLength;
     private readonly UpdaterOptions _options;
     private readonly long _startTimestamp;
     private long _total;
 
-    public GuardedStream(Stream inner, IDisposable owner, Uri uri, long maxLength, long? declaredLength, UpdaterOptions options)
+    public GuardedStream(Stream inner, IDisposable? owner, Uri uri, long maxLength, long? declaredLength, UpdaterOptions options)
     {
         _inner = inner;
         _owner = owner;
@@ -23,6 +27,40 @@ internal sealed class GuardedStream : Stream
     }
 
     public long? DeclaredLength { get; }
+
+    /// <summary>The cap this stream enforces.</summary>
+    public long MaxLength => _maxLength;
+
+    /// <summary>The address read.</summary>
+    public Uri Uri => _uri;
+
+    /// <summary>Reads the whole body (at most the cap) into an array.</summary>
+    public async Task<byte[]> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        // With a declared length (already checked against the cap) read straight into an array of that size:
+        // no growing buffer and no final copy, which matters for multi-megabyte targets metadata.
+        if (DeclaredLength is { } declared and <= int.MaxValue && declared <= _maxLength)
+        {
+            var data = new byte[declared];
+            int filled = 0;
+            while (filled < data.Length)
+            {
+                int read = await ReadAsync(data.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new DownloadException($"{ErrorText.Untrusted(_uri.ToString())}: connection closed after {filled} of {declared} bytes");
+                }
+
+                filled += read;
+            }
+
+            return data;
+        }
+
+        using var buffer = new MemoryStream();
+        await CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
 
     public override bool CanRead => true;
 
@@ -64,9 +102,15 @@ internal sealed class GuardedStream : Stream
         {
             throw SlowRetrieval();
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is not TufException and not OperationCanceledException)
         {
-            throw new DownloadException($"{ErrorText.Untrusted(_uri.ToString())}: {ex.Message}", ex);
+            // Whatever the stream beneath throws (a socket error, a custom fetcher's own exception) is a failed download.
+            throw new DownloadException($"{ErrorText.Untrusted(_uri.ToString())}: {ErrorText.Untrusted(ex.Message)}", ex);
+        }
+
+        if (read < 0 || read > buffer.Length)
+        {
+            throw new DownloadException($"{ErrorText.Untrusted(_uri.ToString())}: the stream reported {read} bytes read into a {buffer.Length}-byte buffer");
         }
 
         _total += read;
@@ -98,7 +142,7 @@ internal sealed class GuardedStream : Stream
         if (disposing)
         {
             _inner.Dispose();
-            _owner.Dispose();
+            _owner?.Dispose();
         }
 
         base.Dispose(disposing);
@@ -130,6 +174,6 @@ internal sealed class GuardedStream : Stream
         return minSpeed > 0 && elapsed > _options.SlowRetrievalGracePeriod && _total < minSpeed * elapsed.TotalSeconds;
     }
 
-    private DownloadException SlowRetrieval() =>
-        new($"{ErrorText.Untrusted(_uri.ToString())}: download too slow (slow retrieval): {_total} bytes in {_options.TimeProvider.GetElapsedTime(_startTimestamp).TotalSeconds:0.0} s");
+    private SlowRetrievalException SlowRetrieval() =>
+        new(_uri.ToString(), _total, _options.TimeProvider.GetElapsedTime(_startTimestamp));
 }

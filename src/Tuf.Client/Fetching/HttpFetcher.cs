@@ -38,35 +38,18 @@ public sealed class HttpFetcher : IFetcher, IDisposable
         _options.Validate();
     }
 
-    /// <inheritdoc/>
+    /// <summary>Downloads a whole file of at most <paramref name="maxLength"/> bytes.</summary>
+    /// <param name="uri">The address.</param>
+    /// <param name="maxLength">The most bytes accepted.</param>
+    /// <param name="cancellationToken">Cancels the download.</param>
+    /// <returns>The bytes.</returns>
+    /// <exception cref="DownloadException">A failure status, a body over the cap, a slow or broken transfer.</exception>
     public async Task<byte[]> FetchAsync(Uri uri, long maxLength, CancellationToken cancellationToken)
     {
         var stream = (GuardedStream)await OpenAsync(uri, maxLength, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            // With a declared length (already checked against the cap) read straight into an array of that size:
-            // no growing buffer and no final copy, which matters for multi-megabyte targets metadata.
-            if (stream.DeclaredLength is { } declared and <= int.MaxValue)
-            {
-                var data = new byte[declared];
-                int filled = 0;
-                while (filled < data.Length)
-                {
-                    int read = await stream.ReadAsync(data.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        throw new DownloadException($"{ErrorText.Untrusted(uri.ToString())}: connection closed after {filled} of {declared} bytes");
-                    }
-
-                    filled += read;
-                }
-
-                return data;
-            }
-
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
-            return buffer.ToArray();
+            return await stream.ReadAllAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

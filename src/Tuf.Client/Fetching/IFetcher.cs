@@ -1,22 +1,18 @@
 namespace Tuf.Client;
 
-/// <summary>Fetches repository files with a length cap. Implementations throw <see cref="DownloadException"/>
-/// subtypes: <see cref="DownloadHttpException"/> for a missing file (404/403) or another failure status, and
-/// <see cref="DownloadLengthExceededException"/> as soon as more than the allowed bytes arrive.</summary>
+/// <summary>
+/// A transport for repository files (HTTP by default: <see cref="HttpFetcher"/>). The <see cref="Updater"/> does not
+/// rely on an implementation to keep any limit: it reads every stream through its own guard, which cuts it off past
+/// the length allowed, enforces the read timeout and minimum average speed (slow retrieval), and reports anything the
+/// stream throws as a <see cref="DownloadException"/>. Implementations should still stop early when they can.
+/// </summary>
 public interface IFetcher
 {
-    /// <summary>Downloads a whole file of at most <paramref name="maxLength"/> bytes.</summary>
+    /// <summary>Opens a file for streaming.</summary>
     /// <param name="uri">The address.</param>
-    /// <param name="maxLength">The most bytes accepted.</param>
-    /// <param name="cancellationToken">Cancels the download.</param>
-    /// <returns>The bytes.</returns>
-    Task<byte[]> FetchAsync(Uri uri, long maxLength, CancellationToken cancellationToken);
-
-    /// <summary>Opens a file for streaming; the stream throws <see cref="DownloadLengthExceededException"/> when
-    /// more than <paramref name="maxLength"/> bytes arrive.</summary>
-    /// <param name="uri">The address.</param>
-    /// <param name="maxLength">The most bytes accepted.</param>
+    /// <param name="maxLength">The most bytes the caller accepts (a hint: reading past it fails anyway).</param>
     /// <param name="cancellationToken">Cancels the download.</param>
     /// <returns>A stream of the body; the caller disposes it.</returns>
+    /// <exception cref="DownloadHttpException">The file is missing (404/403) or another failure status came back.</exception>
     Task<Stream> OpenAsync(Uri uri, long maxLength, CancellationToken cancellationToken);
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Tuf;
@@ -6,8 +5,6 @@ namespace Tuf;
 /// <summary>Length and hash checks for downloaded bytes (sha256, sha384, sha512), compared in constant time.</summary>
 internal static class Digests
 {
-    private const int StreamBufferSize = 256 * 1024;
-
     /// <summary>
     /// Throws <see cref="LengthOrHashMismatchException"/> when <paramref name="data"/> differs from the expected
     /// length (when given) or from any listed hash. An unsupported hash algorithm is a mismatch.
@@ -35,55 +32,6 @@ internal static class Digests
             var digest = actual[..size];
             CryptographicOperations.HashData(name, data, digest);
             CheckDigest(what, algorithm, expectedHex, digest);
-        }
-    }
-
-    /// <summary>
-    /// Reads <paramref name="stream"/> to its end, hashing it with every listed algorithm, and returns the finished
-    /// hasher (call <see cref="MultiHasher.Verify"/> on it). Reading stops with
-    /// <see cref="DownloadLengthExceededException"/> as soon as more than <paramref name="maxLength"/> bytes arrive.
-    /// </summary>
-    /// <param name="stream">The bytes to hash.</param>
-    /// <param name="maxLength">The most bytes accepted.</param>
-    /// <param name="algorithms">Hash algorithm names as metadata lists them (unsupported names make <see cref="MultiHasher.Verify"/> fail).</param>
-    /// <param name="what">What is being read, for the error message (e.g. a URL or target path).</param>
-    /// <param name="cancellationToken">Cancels the read.</param>
-    /// <exception cref="DownloadLengthExceededException">The stream is longer than <paramref name="maxLength"/>.</exception>
-    public static async Task<MultiHasher> HashStreamAsync(Stream stream, long maxLength, IEnumerable<string> algorithms, string what, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxLength);
-        var hasher = new MultiHasher(algorithms);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(StreamBufferSize);
-        try
-        {
-            while (true)
-            {
-                // Ask for at most one byte past the limit so an oversized stream is detected without reading it all.
-                long room = maxLength - hasher.Length + 1;
-                int want = (int)Math.Min(buffer.Length, room);
-                int read = await stream.ReadAsync(buffer.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return hasher;
-                }
-
-                if (hasher.Length + read > maxLength)
-                {
-                    throw new DownloadLengthExceededException(what, maxLength);
-                }
-
-                hasher.Append(buffer.AsSpan(0, read));
-            }
-        }
-        catch
-        {
-            hasher.Dispose();
-            throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -74,7 +74,7 @@ public sealed class HttpFetcherTests
         await using var server = RepositorySimulatorServer.Start(_ => new ServerResponse(200, new byte[1000]) { Fault = ServerFault.Trickle, TrickleDelay = TimeSpan.FromMilliseconds(100) });
         using var fetcher = NewFetcher(new UpdaterOptions { MinimumAverageBytesPerSecond = 100, SlowRetrievalGracePeriod = TimeSpan.FromMilliseconds(500) });
 
-        var ex = await Assert.ThrowsAsync<DownloadException>(() => fetcher.FetchAsync(new Uri(server.BaseUrl, "x"), 10_000, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<SlowRetrievalException>(() => fetcher.FetchAsync(new Uri(server.BaseUrl, "x"), 10_000, CancellationToken.None));
         Assert.Contains("slow retrieval", ex.Message, StringComparison.Ordinal);
     }
 
@@ -89,7 +89,7 @@ public sealed class HttpFetcherTests
             SlowRetrievalGracePeriod = TimeSpan.FromMilliseconds(300),
         });
 
-        var ex = await Assert.ThrowsAsync<DownloadException>(() => fetcher.FetchAsync(new Uri(server.BaseUrl, "x"), 10_000, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<SlowRetrievalException>(() => fetcher.FetchAsync(new Uri(server.BaseUrl, "x"), 10_000, CancellationToken.None));
         Assert.Contains("slow retrieval", ex.Message, StringComparison.Ordinal);
     }
 
@@ -99,7 +99,8 @@ public sealed class HttpFetcherTests
         await using var server = RepositorySimulatorServer.Start(_ => new ServerResponse(200, []) { Fault = ServerFault.Stall });
         using var fetcher = NewFetcher(new UpdaterOptions { RequestTimeout = TimeSpan.FromMilliseconds(300), MinimumAverageBytesPerSecond = 0 });
 
-        await Assert.ThrowsAsync<DownloadException>(() => fetcher.FetchAsync(new Uri(server.BaseUrl, "x"), 10_000, CancellationToken.None));
+        // A body that stalls past the read timeout is a slow retrieval too.
+        await Assert.ThrowsAsync<SlowRetrievalException>(() => fetcher.FetchAsync(new Uri(server.BaseUrl, "x"), 10_000, CancellationToken.None));
     }
 
     [Fact]

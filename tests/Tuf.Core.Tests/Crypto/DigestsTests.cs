@@ -58,94 +58,50 @@ public class DigestsTests
     }
 
     [Fact]
-    public void MultiHasher_ChunkedInput_MatchesOneShotDigests()
+    public void StreamingVerifier_ChunkedInput_AcceptsExactlyTheSignedBytes()
     {
         var prop = Prop.ForAll(
             ArbMap.Default.ArbFor<byte[]>(),
             ArbMap.Default.ArbFor<PositiveInt>(),
             (data, chunk) =>
             {
-                using var hasher = new MultiHasher(["sha256", "sha512"]);
+                var hashes = Hashes(("sha256", Convert.ToHexStringLower(SHA256.HashData(data))), ("sha512", Convert.ToHexString(SHA512.HashData(data))));
+                using var verifier = new StreamingVerifier("data", data.Length, hashes);
                 for (int i = 0; i < data.Length; i += chunk.Get)
                 {
-                    hasher.Append(data.AsSpan(i, Math.Min(chunk.Get, data.Length - i)));
+                    verifier.Append(data.AsSpan(i, Math.Min(chunk.Get, data.Length - i)));
                 }
 
-                var digests = hasher.GetDigests();
-                hasher.Verify(data.Length, Hashes(("sha256", Convert.ToHexStringLower(SHA256.HashData(data))), ("sha512", Convert.ToHexString(SHA512.HashData(data)))), "data");
-                return hasher.Length == data.Length
-                    && digests["sha256"].AsSpan().SequenceEqual(SHA256.HashData(data))
-                    && digests["sha512"].AsSpan().SequenceEqual(SHA512.HashData(data));
+                verifier.Verify();
+                return verifier.Length == data.Length;
             });
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), prop);
     }
 
     [Fact]
-    public void MultiHasher_Mismatches_ThrowLikeDigestsVerify()
+    public void StreamingVerifier_Mismatches_ThrowLikeDigestsVerify()
     {
-        using var hasher = new MultiHasher(["sha256", "md5"]);
-        hasher.Append(s_abc);
-        hasher.Verify(3, Hashes(("sha256", AbcSha256)), "abc");
-        Assert.Throws<LengthOrHashMismatchException>(() => hasher.Verify(2, Hashes(("sha256", AbcSha256)), "abc"));
-        Assert.Throws<LengthOrHashMismatchException>(() => hasher.Verify(3, Hashes(("sha256", AbcSha512)), "abc"));
-        Assert.Throws<LengthOrHashMismatchException>(() => hasher.Verify(3, Hashes(("md5", "900150983cd24fb0d6963f7d28e17f72")), "abc"));
-        Assert.Throws<InvalidOperationException>(() => hasher.Verify(3, Hashes(("sha512", AbcSha512)), "abc"));
-        Assert.Throws<InvalidOperationException>(() => hasher.Append(s_abc));
+        Assert.Throws<LengthOrHashMismatchException>(() => new StreamingVerifier("abc", 3, Hashes(("md5", "900150983cd24fb0d6963f7d28e17f72"))));
+        Assert.Throws<LengthOrHashMismatchException>(() => new StreamingVerifier("abc", 3, Hashes()));
+
+        using var wrongHash = new StreamingVerifier("abc", 3, Hashes(("sha256", AbcSha256), ("sha512", AbcSha256)));
+        wrongHash.Append(s_abc);
+        Assert.Throws<LengthOrHashMismatchException>(wrongHash.Verify);
+
+        using var short_ = new StreamingVerifier("abc", 4, Hashes(("sha256", AbcSha256)));
+        short_.Append(s_abc);
+        Assert.Contains("expected length 4, got 3", Assert.Throws<LengthOrHashMismatchException>(short_.Verify).Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task HashStreamAsync_WithinLimit_ReturnsDigestsAndLength()
+    public void StreamingVerifier_BytesPastTheSignedLength_RefusedAsTheyArrive()
     {
-        var data = RandomNumberGenerator.GetBytes(1_000_003);
-        using var hasher = await Digests.HashStreamAsync(new MemoryStream(data), data.Length, ["sha256", "sha512"], "big.bin");
-        Assert.Equal(data.Length, hasher.Length);
-        hasher.Verify(data.Length, Hashes(("sha256", Convert.ToHexStringLower(SHA256.HashData(data))), ("sha512", Convert.ToHexStringLower(SHA512.HashData(data)))), "big.bin");
-    }
+        using var verifier = new StreamingVerifier("big.bin", 1000, Hashes(("sha256", AbcSha256)));
+        verifier.Append(new byte[999]);
 
-    [Fact]
-    public async Task HashStreamAsync_OverLimit_ThrowsDownloadLengthExceeded()
-    {
-        var stream = new CountingStream(new MemoryStream(new byte[10_000_000]));
-        var e = await Assert.ThrowsAsync<DownloadLengthExceededException>(() => Digests.HashStreamAsync(stream, 1000, ["sha256"], "big.bin"));
+        var e = Assert.Throws<DownloadLengthExceededException>(() => verifier.Append(new byte[2]));
+
         Assert.Equal(1000, e.MaxLength);
-        Assert.True(stream.BytesRead <= 1001, "read past the limit: " + stream.BytesRead);
-    }
-
-    [Fact]
-    public async Task HashStreamAsync_Cancelled_Throws()
-    {
-        using var cts = new CancellationTokenSource();
-        await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Digests.HashStreamAsync(new MemoryStream(new byte[10]), 100, ["sha256"], "x", cts.Token));
-    }
-
-    private sealed class CountingStream(Stream inner) : Stream
-    {
-        public long BytesRead { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = inner.Read(buffer, offset, count);
-            BytesRead += n;
-            return n;
-        }
-
-        public override void Flush() { }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        Assert.Equal(999, verifier.Length);
     }
 }
