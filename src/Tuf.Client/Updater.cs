@@ -175,7 +175,7 @@ public sealed class Updater : IDisposable
             Directory.CreateDirectory(directory);
         }
 
-        string temp = AtomicFile.TempPathFor(path);
+        string temp = DurableFile.TempPathFor(path);
         try
         {
             // The stream is cut off past the signed length whatever the fetcher does, and every byte written is
@@ -213,7 +213,7 @@ public sealed class Updater : IDisposable
         }
         catch
         {
-            AtomicFile.TryDelete(temp);
+            DurableFile.TryDelete(temp);
             throw;
         }
 

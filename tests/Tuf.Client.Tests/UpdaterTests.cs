@@ -390,4 +390,25 @@ public sealed class UpdaterTests : UpdaterTestBase
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => NewUpdater(new UpdaterOptions { MaxMetadataLength = 0 }));
     }
+
+    [Fact]
+    public async Task Refresh_PersistsEveryNewRoleDurably_FolderFlushedAfterEachRename()
+    {
+        // A power loss must not bring back an older trusted role after the refresh returned: each file is flushed,
+        // renamed into place, and then the metadata folder is flushed.
+        var steps = new List<(string Step, string Path)>();
+        using (DurableFile.Observe((step, path) => steps.Add((step, path))))
+        {
+            await RefreshAsync();
+        }
+
+        foreach (var role in new[] { "timestamp", "snapshot", "targets" })
+        {
+            string file = Path.Combine(MetadataDir, role + ".json");
+            int renamed = steps.IndexOf(("rename", file));
+            Assert.True(renamed > 0, $"{role}.json was not renamed into place: {string.Join(", ", steps)}");
+            Assert.Equal("fsync-file", steps[renamed - 1].Step);
+            Assert.Equal(("fsync-dir", MetadataDir), steps[renamed + 1]);
+        }
+    }
 }

@@ -51,15 +51,11 @@ public sealed class PythonTufInteropTests
 
     public static TheoryData<string> Roles => new() { "root", "timestamp", "snapshot", "targets" };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Roles))]
     public async Task GeneratedMetadata_SameCanonicalBytesSignaturesAndFile(string role)
     {
-        if (SharedVectors.Directory is null)
-        {
-            Assert.True(true, SharedVectors.MissingMessage);
-            return;
-        }
+        Skip.If(SharedVectors.Directory is null, SharedVectors.MissingMessage);
 
         var root = new Root { Expires = Expiry, ConsistentSnapshot = true };
         foreach (var name in new[] { "root", "timestamp", "snapshot", "targets" })
@@ -92,7 +88,7 @@ public sealed class PythonTufInteropTests
         Assert.Equal(expectedFile, signedRole.FileBytes.ToArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public void FixedKeys_PublicValuesMatchPythonTuf()
     {
         string[] publics =

@@ -25,6 +25,23 @@ public sealed class RepositoryEditorTests
     }
 
     [Fact]
+    public async Task Commit_TimestampWrittenLastAndDurably_FolderFlushedAfterItsRename()
+    {
+        using var repo = new TestRepository();
+        var steps = new List<(string Step, string Path)>();
+        using (DurableFile.Observe((step, path) => steps.Add((step, path))))
+        {
+            await repo.CommitAsync();
+        }
+
+        string metadata = Path.Combine(repo.Directory, "metadata");
+        int renamed = steps.IndexOf(("rename", Path.Combine(metadata, "timestamp.json")));
+        Assert.True(renamed > 0, string.Join(", ", steps));
+        Assert.Equal("fsync-file", steps[renamed - 1].Step);
+        Assert.Equal(("fsync-dir", metadata), steps[renamed + 1]);
+    }
+
+    [Fact]
     public async Task Commit_SnapshotAndTimestamp_DescribeExactBytesWritten()
     {
         using var repo = new TestRepository();

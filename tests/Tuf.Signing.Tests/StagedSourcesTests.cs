@@ -48,7 +48,7 @@ public sealed class StagedSourcesTests : IDisposable
         sources.Save(path);
         var loaded = StagedSources.Load(path);
 
-        Assert.True(new FileInfo(path).Length > 3 * AtomicFile.FlushBytes);
+        Assert.True(new FileInfo(path).Length > 3 * DurableFile.FlushBytes);
         Assert.Equal(20_000, loaded.Count);
         for (int i = 0; i < 20_000; i += 997)
         {

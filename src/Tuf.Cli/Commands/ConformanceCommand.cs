@@ -97,7 +97,7 @@ internal static class ConformanceCommand
         string trustedRoot = Require(a.TrustedRoot, "TRUSTED_ROOT");
         Directory.CreateDirectory(dir);
         byte[] bytes = File.ReadAllBytes(trustedRoot);
-        AtomicFile.Write(Path.Combine(dir, "root.json"), bytes);
+        DurableFile.Write(Path.Combine(dir, "root.json"), bytes);
         return ExitCodes.Ok;
     }
 

@@ -95,6 +95,6 @@ internal sealed class RepoPublishRecord
             w.WriteEndObject();
         }
 
-        AtomicFile.Write(FilePath, stream.ToArray());
+        DurableFile.Write(FilePath, stream.ToArray());
     }
 }

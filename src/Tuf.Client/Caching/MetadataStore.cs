@@ -48,7 +48,8 @@ internal sealed class MetadataStore
         }
     }
 
-    public void Write(string roleName, ReadOnlySpan<byte> data) => AtomicFile.Write(PathOf(roleName), data);
+    /// <summary>Replaces a role's trusted file durably; the folder must exist (a vanished trusted folder is an error, not recreated).</summary>
+    public void Write(string roleName, ReadOnlySpan<byte> data) => DurableFile.Write(PathOf(roleName), data, createDirectory: false);
 
     public void Delete(string roleName)
     {

@@ -79,7 +79,7 @@ internal sealed class ReleaseStore
         {
             var entries = artifact.IsArchive ? UnpackArchive(bytes, temp) : [WriteSingleFile(bytes, temp, artifact.FileName)];
             var manifest = new ReleaseManifest(artifact.Sha256, entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList());
-            AtomicFile.Write(ManifestPath(artifact.Sha256), JsonSerializer.SerializeToUtf8Bytes(manifest, ReleaseManifestJsonContext.Default.ReleaseManifest));
+            DurableFile.Write(ManifestPath(artifact.Sha256), JsonSerializer.SerializeToUtf8Bytes(manifest, ReleaseManifestJsonContext.Default.ReleaseManifest));
             if (Directory.Exists(final))
             {
                 // A damaged copy: move it aside first (the live symlink briefly dangles; callers repair stopped instances).
@@ -111,7 +111,7 @@ internal sealed class ReleaseStore
             throw new InvalidOperationException($"release {sha256[..12]} cannot go live: {problem}");
         }
 
-        AtomicFile.SwapSymlink(CurrentLink, Path.Combine("releases", sha256));
+        DurableFile.SwapSymlink(CurrentLink, Path.Combine("releases", sha256));
     }
 
     /// <summary>Removes the <c>current</c> symlink (an instance that had nothing installed before a rollout).</summary>

@@ -283,7 +283,7 @@ internal sealed class RollingUpdater
             throw new LengthOrHashMismatchException($"artifact {ErrorText.Untrusted(verified.TargetPath)} does not match its verified length and sha256");
         }
 
-        AtomicFile.Write(kept, bytes);
+        DurableFile.Write(kept, bytes);
     }
 
     private void CheckOrderSupported(RolloutSettings settings)

@@ -60,7 +60,7 @@ internal sealed record RolloutJournal(
     public void Save(string stateDirectory)
     {
         Directory.CreateDirectory(stateDirectory);
-        AtomicFile.Write(PathIn(stateDirectory), JsonSerializer.SerializeToUtf8Bytes(this, RolloutJsonContext.Default.RolloutJournal));
+        DurableFile.Write(PathIn(stateDirectory), JsonSerializer.SerializeToUtf8Bytes(this, RolloutJsonContext.Default.RolloutJournal));
     }
 
     /// <summary>The verified artifact as kept in the state folder.</summary>

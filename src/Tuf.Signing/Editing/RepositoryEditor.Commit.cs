@@ -133,7 +133,7 @@ public sealed partial class RepositoryEditor
         int metadataWritten = early.Count + late.Count + pointers.Count;
         if (timestampRole is not null && !IsServerSigned("timestamp"))
         {
-            AtomicFile.Write(_layout.MetadataPath("timestamp", null), timestampRole.FileBytes.Span);
+            DurableFile.Write(_layout.MetadataPath("timestamp", null), timestampRole.FileBytes.Span);
             metadataWritten++;
         }
 
@@ -144,12 +144,12 @@ public sealed partial class RepositoryEditor
             System.IO.Directory.CreateDirectory(_layout.ServerSignedRecordsDir);
             if (snapshotRole is not null && IsServerSigned("snapshot"))
             {
-                AtomicFile.Write(_layout.ServerSignedRecordPath("snapshot"), snapshotRole.FileBytes.Span);
+                DurableFile.Write(_layout.ServerSignedRecordPath("snapshot"), snapshotRole.FileBytes.Span);
             }
 
             if (timestampRole is not null && IsServerSigned("timestamp"))
             {
-                AtomicFile.Write(_layout.ServerSignedRecordPath("timestamp"), timestampRole.FileBytes.Span);
+                DurableFile.Write(_layout.ServerSignedRecordPath("timestamp"), timestampRole.FileBytes.Span);
             }
         }
 
@@ -355,7 +355,7 @@ public sealed partial class RepositoryEditor
     {
         foreach (var file in files)
         {
-            AtomicFile.Write(file.Path, file.Bytes.Span, durable: false);
+            DurableFile.Write(file.Path, file.Bytes.Span, durable: false);
         }
     }
 
@@ -746,13 +746,13 @@ public sealed partial class RepositoryEditor
     {
         foreach (var path in created)
         {
-            AtomicFile.TryDelete(path);
+            DurableFile.TryDelete(path);
         }
     }
 
     private void ClearStaging()
     {
-        AtomicFile.TryDelete(_layout.StagedRolesPath);
+        DurableFile.TryDelete(_layout.StagedRolesPath);
         DeleteLegacyStagedRoles();
         _staged = null;
 
@@ -761,12 +761,12 @@ public sealed partial class RepositoryEditor
             System.IO.Directory.Delete(_layout.BlobsDir, recursive: true);
         }
 
-        AtomicFile.TryDelete(_layout.PendingPath);
-        AtomicFile.TryDelete(_layout.SourcesPath);
+        DurableFile.TryDelete(_layout.PendingPath);
+        DurableFile.TryDelete(_layout.SourcesPath);
         _sources = null;
         if (_settingsDirty || !File.Exists(_layout.SettingsPath))
         {
-            AtomicFile.Write(_layout.SettingsPath, Settings.ToBytes());
+            DurableFile.Write(_layout.SettingsPath, Settings.ToBytes());
             _settingsDirty = false;
         }
 

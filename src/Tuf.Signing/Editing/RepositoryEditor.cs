@@ -144,7 +144,7 @@ public sealed partial class RepositoryEditor
     {
         if (_settingsDirty)
         {
-            AtomicFile.Write(_layout.SettingsPath, Settings.ToBytes());
+            DurableFile.Write(_layout.SettingsPath, Settings.ToBytes());
             _settingsDirty = false;
         }
 
@@ -181,7 +181,7 @@ public sealed partial class RepositoryEditor
 
         if (_pendingDirty)
         {
-            AtomicFile.Write(_layout.PendingPath, JsonSerializer.SerializeToUtf8Bytes(_pending.Order(StringComparer.Ordinal).ToArray(), PendingJsonContext.Default.StringArray));
+            DurableFile.Write(_layout.PendingPath, JsonSerializer.SerializeToUtf8Bytes(_pending.Order(StringComparer.Ordinal).ToArray(), PendingJsonContext.Default.StringArray));
             _pendingDirty = false;
         }
     }

@@ -65,7 +65,7 @@ internal sealed class StagedRoles
     /// <summary>Writes every staged role to <paramref name="path"/> atomically (no flush: staging is not published).</summary>
     public void Save(string path)
     {
-        AtomicFile.Write(
+        DurableFile.Write(
             path,
             stream =>
             {
@@ -80,7 +80,7 @@ internal sealed class StagedRoles
 
                     // Every value is a metadata file this editor serialized (or read and parsed): valid JSON already.
                     writer.WriteRawValue(bytes.Span, skipInputValidation: true);
-                    AtomicFile.FlushWhenFull(writer);
+                    DurableFile.FlushWhenFull(writer);
                 }
 
                 writer.WriteEndObject();

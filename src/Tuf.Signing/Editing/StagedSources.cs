@@ -77,7 +77,7 @@ internal sealed class StagedSources
 
     public void Save(string path)
     {
-        AtomicFile.Write(path, stream => Write(stream), durable: false);
+        DurableFile.Write(path, stream => Write(stream), durable: false);
         Dirty = false;
     }
 
@@ -110,7 +110,7 @@ internal sealed class StagedSources
             }
 
             w.WriteEndObject();
-            AtomicFile.FlushWhenFull(w);
+            DurableFile.FlushWhenFull(w);
         }
 
         w.WriteEndObject();

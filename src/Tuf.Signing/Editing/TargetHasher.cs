@@ -133,7 +133,7 @@ internal static class TargetHasher
                 }
                 catch
                 {
-                    AtomicFile.TryDelete(temp);
+                    DurableFile.TryDelete(temp);
                     throw;
                 }
             }
@@ -178,7 +178,7 @@ internal static class TargetHasher
         }
         finally
         {
-            AtomicFile.TryDelete(largeTemp);
+            DurableFile.TryDelete(largeTemp);
         }
     }
 
@@ -271,7 +271,7 @@ internal static class TargetHasher
 
             if (!written)
             {
-                AtomicFile.TryDelete(destination);
+                DurableFile.TryDelete(destination);
                 throw new IOException($"cannot write {destination}");
             }
 
@@ -329,7 +329,7 @@ internal static class TargetHasher
         }
         else if (!PosixFile.TryStatAt(targetDir, targetName, followLinks: false, out var linked) || !linked.IsSameContentAs(recorded))
         {
-            AtomicFile.TryDelete(destination.FullPath);
+            DurableFile.TryDelete(destination.FullPath);
             throw Changed(source, "it was replaced while being published");
         }
 
@@ -355,7 +355,7 @@ internal static class TargetHasher
 
         if (!PosixFile.TryStatAt(targetDir, targetNameZ, followLinks: false, out var linked) || !linked.IsSameContentAs(recorded))
         {
-            AtomicFile.TryDelete(destination(state));
+            DurableFile.TryDelete(destination(state));
             throw Changed(source, "it was replaced while being published");
         }
 
@@ -371,7 +371,7 @@ internal static class TargetHasher
         }
         catch
         {
-            AtomicFile.TryDelete(destination);
+            DurableFile.TryDelete(destination);
             throw;
         }
     }

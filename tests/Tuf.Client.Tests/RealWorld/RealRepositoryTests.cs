@@ -35,13 +35,10 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
 
     private static byte[] Vector(params string[] parts) => File.ReadAllBytes(SharedVectors.PathOf(parts));
 
-    [Fact]
+    [SkippableFact]
     public async Task PythonTuf_RepositoryData_RefreshesAndDownloadsThroughDelegation()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         string repo = SharedVectors.PathOf("python-tuf", "repository_data", "repository");
         using var updater = NewUpdater(Path.Combine(repo, "metadata", "1.root.json"), Path.Combine(repo, "metadata"), Path.Combine(repo, "targets"), Today, out var fetcher);
@@ -55,13 +52,10 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
         Assert.Contains(DirectoryFetcher.MetadataUrl + "role1.json", fetcher.Requests);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PythonTuf_FishyRoleNames_RequestsStayQuotedAndFilesStayInside()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         string repo = SharedVectors.PathOf("python-tuf", "repository_data", "fishy_rolenames");
         using var updater = NewUpdater(Path.Combine(repo, "metadata", "1.root.json"), Path.Combine(repo, "metadata"), null, Today, out var fetcher);
@@ -74,13 +68,10 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
         Assert.All(Directory.GetFiles(_temp, "*", SearchOption.AllDirectories), f => Assert.StartsWith(MetadataDir, f, StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GoTuf_Multirepo_RefreshesAndDownloadsHashPrefixedTargets()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         string repo = SharedVectors.PathOf("go-tuf", "v2-master", "multirepo");
         using var updater = NewUpdater(Path.Combine(repo, "client", "root.json"), Path.Combine(repo, "repository", "metadata"), Path.Combine(repo, "repository", "targets"), Today, out var fetcher);
@@ -93,26 +84,20 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
         Assert.Contains(fetcher.Requests, r => r.EndsWith("/562fc7cffe872542a430342995998546e3949dc3acbe7d37668dc76d657032ff.map.json", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GoTuf_DummySignatureRoot_Rejected()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         byte[] root = Vector("go-tuf", "v2-master", "repository_data", "repository", "metadata", "1.root.json");
         Assert.Throws<UnsignedMetadataException>(() => new TrustedMetadataSet(root, Today));
         await Task.CompletedTask;
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SigstoreStaging_FromFirstRootBeforeExpiry_WalksToV14AndVerifiesEveryTarget()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         string repo = SharedVectors.PathOf("sigstore-root-signing-staging", "main");
         var when = new DateTimeOffset(2026, 8, 21, 19, 24, 0, TimeSpan.Zero);
@@ -133,13 +118,10 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SigstoreStaging_Today_RefusedAsExpired()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         string repo = SharedVectors.PathOf("sigstore-root-signing-staging", "main");
         using var updater = NewUpdater(Path.Combine(repo, "metadata", "root_history", "1.root.json"), Path.Combine(repo, "metadata"), null, Today, out _);
@@ -151,13 +133,10 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(14, MetadataParser.Parse<Root>(File.ReadAllBytes(Path.Combine(MetadataDir, "root.json"))).Signed.Version);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GitHub_V1ServedOnlyV3_Fails()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         byte[] v1 = Vector("github-tuf-repo", "cli-cli-2024-04-01", "tuf-repo.github.com", "root.json");
         byte[] v3 = Vector("github-tuf-repo", "cli-cli-HEAD", "tuf-repo.github.com", "root.json");
@@ -174,41 +153,32 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
         Assert.Equal([DirectoryFetcher.MetadataUrl + "2.root.json"], fetcher.Requests);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GitHub_V3AsTrustedRootWithPinnedClock_ParsesWithPlaceholderSignatures()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         var set = new TrustedMetadataSet(Vector("github-tuf-repo", "cli-cli-HEAD", "tuf-repo.github.com", "root.json"), Today);
         Assert.Equal(3, set.Root.Version);
         await Task.CompletedTask;
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("prod.config.json")]
     [InlineData("prod.director.json")]
     public void Datadog_ExpiredShippedRoot_LoadsAsTrustedRoot(string file)
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         var set = new TrustedMetadataSet(Vector("datadog-remote-config", file), Today);
         Assert.True(set.Root.IsExpired(Today));
         Assert.Throws<ExpiredMetadataException>(() => set.UpdateTimestamp("{}"u8));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Tough_RotatedRoot_EndsAtV2()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         string repo = SharedVectors.PathOf("tough", "data", "rotated-root");
         var set = new TrustedMetadataSet(File.ReadAllBytes(Path.Combine(repo, "1.root.json")), Today);
@@ -229,13 +199,10 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, MetadataParser.Parse<Root>(File.ReadAllBytes(Path.Combine(MetadataDir, "root.json"))).Signed.Version);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Tough_ExpiredRepository_RefusedForExpiredTimestamp()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         string repo = SharedVectors.PathOf("tough", "data", "expired-repository", "metadata");
         using var updater = NewUpdater(Path.Combine(repo, "1.root.json"), repo, null, Today, out _);
@@ -245,13 +212,10 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
         Assert.False(File.Exists(Path.Combine(MetadataDir, "timestamp.json")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Tough_ConsistentSnapshots_DownloadsHashPrefixedTargets()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         string repo = SharedVectors.PathOf("tough", "data", "consistent-snapshots");
         using var updater = NewUpdater(Path.Combine(repo, "metadata", "1.root.json"), Path.Combine(repo, "metadata"), Path.Combine(repo, "targets"), new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), out _);
@@ -267,13 +231,10 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Tough_DubiousRoleNames_QuotedInUrlsAndFileNames()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         string repo = SharedVectors.PathOf("tough", "data", "dubious-role-names");
         using var updater = NewUpdater(Path.Combine(repo, "metadata", "1.root.json"), Path.Combine(repo, "metadata"), Path.Combine(repo, "targets"), Today, out var fetcher);
@@ -288,13 +249,10 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
         Assert.All(Directory.GetFiles(_temp, "*", SearchOption.AllDirectories), f => Assert.StartsWith(_temp + "/", f, StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Tough_SafeTargetPaths_NeverWriteOutsideTheTargetDirectory()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         string repo = SharedVectors.PathOf("tough", "data", "safe-target-paths");
         using var updater = NewUpdater(Path.Combine(repo, "metadata", "1.root.json"), Path.Combine(repo, "metadata"), Path.Combine(repo, "targets"), Today, out _);
@@ -324,7 +282,7 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
         Assert.All(Directory.GetFiles(TargetDir), f => Assert.Equal(TargetDir, Path.GetDirectoryName(f)));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("no-root-json-signatures", typeof(UnsignedMetadataException))]
     [InlineData("invalid-root-json-signature", typeof(UnsignedMetadataException))]
     [InlineData("mismatched-root-json-keyids", typeof(UnsignedMetadataException))]
@@ -333,23 +291,17 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
     [InlineData("duplicate-keyid", typeof(DeserializationException))]
     public void Tough_BadRoots_Rejected(string dir, Type expected)
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         string path = Directory.GetFiles(SharedVectors.PathOf("tough", "data", dir), "*root.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
         var ex = Assert.ThrowsAny<RepositoryException>(() => new TrustedMetadataSet(File.ReadAllBytes(path), Today));
         Assert.IsType(expected, ex);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Tough_ExpiredRootSignature_TrustedButNotFinal()
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         string path = Directory.GetFiles(SharedVectors.PathOf("tough", "data", "expired-root-json-signature"), "*root.json", SearchOption.AllDirectories).First();
         var set = new TrustedMetadataSet(File.ReadAllBytes(path), Today);
@@ -357,15 +309,12 @@ public sealed class RealRepositoryTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("root", ex.Role);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("notary0.1")]
     [InlineData("notary0.3")]
     public void Notary_V1Dialect_Rejected(string version)
     {
-        if (Missing())
-        {
-            return;
-        }
+        Skip.If(Missing(), SharedVectors.MissingMessage);
 
         string path = Directory.GetFiles(SharedVectors.PathOf("notary", "fixtures", "compatibility", version), "root.json", SearchOption.AllDirectories).First();
         Assert.ThrowsAny<RepositoryException>(() => new TrustedMetadataSet(File.ReadAllBytes(path), Today));

@@ -21,7 +21,7 @@ public class RealWorldSignatureTests(ITestOutputHelper output)
 
     private static RealMetadata Load(params string[] parts) => RealMetadata.Load(SharedVectors.PathOf(parts));
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(8, 3, "github-tuf-repo", "cli-cli-2024-04-01", "tuf-repo.github.com", "root.json")]
     [InlineData(5, 3, "github-tuf-repo", "cli-cli-HEAD", "tuf-repo.github.com", "root.json")]
     [InlineData(2, 2, "datadog-remote-config", "prod.config.json")]
@@ -42,10 +42,7 @@ public class RealWorldSignatureTests(ITestOutputHelper output)
     [InlineData(1, 1, "tough", "data", "rotated-root", "2.root.json")]
     public void CountValid_RealRootSelfSignatures_MatchPublishedOutcome(int expectedValid, int expectedThreshold, params string[] path)
     {
-        if (Absent())
-        {
-            return;
-        }
+        Skip.If(Absent(), SharedVectors.MissingMessage);
 
         var root = Load(path);
         var role = root.Roles["root"];
@@ -62,13 +59,10 @@ public class RealWorldSignatureTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Verify_GoTufRootRsaPssMaxSalt_AcceptedAlthoughDotNetPssRejectsIt()
     {
-        if (Absent())
-        {
-            return;
-        }
+        Skip.If(Absent(), SharedVectors.MissingMessage);
 
         // go-tuf signs RSA-PSS with the maximum salt length; .NET's RSASignaturePadding.Pss only accepts salt = digest
         // length, so this real signature exercises the any-salt-length path.
@@ -82,13 +76,10 @@ public class RealWorldSignatureTests(ITestOutputHelper output)
         Assert.True(key.Verify(root.SignedBytes, sig));
     }
 
-    [Fact]
+    [SkippableFact]
     public void CountValid_SigstoreStagingRootChain_EachVersionSignedByItselfAndItsPredecessor()
     {
-        if (Absent())
-        {
-            return;
-        }
+        Skip.If(Absent(), SharedVectors.MissingMessage);
 
         // Self-signature counts, cross-checked with Python cryptography over the same canonical bytes.
         int[] expectedSelf = [1, 1, 1, 1, 2, 4, 4, 4, 3, 2, 2, 2, 2, 2];
@@ -110,13 +101,10 @@ public class RealWorldSignatureTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void CountValid_SigstoreStagingTopLevelAndDelegatedRoles_MeetThresholdsDespitePlaceholders()
     {
-        if (Absent())
-        {
-            return;
-        }
+        Skip.If(Absent(), SharedVectors.MissingMessage);
 
         var root = Load("sigstore-root-signing-staging", "main", "metadata", "root.json");
         var targets = Load("sigstore-root-signing-staging", "main", "metadata", "targets.json");
@@ -132,13 +120,10 @@ public class RealWorldSignatureTests(ITestOutputHelper output)
         Assert.True(npm.Count(targets, "registry.npmjs.org") >= targets.Roles["registry.npmjs.org"].Threshold);
     }
 
-    [Fact]
+    [SkippableFact]
     public void CountValid_SigstoreRootV9_OldAndNewKeyIdsOfTheSameKeysCountOnce()
     {
-        if (Absent())
-        {
-            return;
-        }
+        Skip.If(Absent(), SharedVectors.MissingMessage);
 
         // v9 changed the keytype of v8's keys, so each physical key signed under two key IDs. Listing both key IDs
         // in one role must not double the count.
@@ -159,13 +144,10 @@ public class RealWorldSignatureTests(ITestOutputHelper output)
         Assert.True(combined < byV8 + byV9, "the same physical keys were counted twice");
     }
 
-    [Fact]
+    [SkippableFact]
     public void CountValid_OtherRealMetadata_MeetsThresholds()
     {
-        if (Absent())
-        {
-            return;
-        }
+        Skip.If(Absent(), SharedVectors.MissingMessage);
 
         var pyRoot = Load("python-tuf", "repository_data", "repository", "metadata", "root.json");
         foreach (var role in new[] { "snapshot", "targets", "timestamp" })

@@ -5,11 +5,11 @@ using Xunit.Abstractions;
 
 namespace Tuf.Core.Tests.Crypto;
 
-public class SigningKeyTests(ITestOutputHelper output)
+public class SigningKeyTests
 {
     private static readonly byte[] s_data = "payload"u8.ToArray();
 
-    [Fact]
+    [SkippableFact]
     public void GenerateEd25519FromSeed_Rfc8032Seed_GivesRfcPublicKeyAndTufForm()
     {
         using var key = SigningKey.GenerateEd25519FromSeed(Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
@@ -20,7 +20,7 @@ public class SigningKeyTests(ITestOutputHelper output)
         Assert.Equal(64, key.Sign(s_data).Length);
     }
 
-    [Fact]
+    [SkippableFact]
     public void PublicKey_EcdsaAndRsa_UseTufKeyTypesSchemesAndPem()
     {
         using var p256 = SigningKey.GenerateEcdsaP256();
@@ -34,7 +34,7 @@ public class SigningKeyTests(ITestOutputHelper output)
         Assert.Equal(384, rsa.Sign(s_data).Length);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Generate_EachKind_GivesDistinctWorkingKeys()
     {
         using var e1 = SigningKey.GenerateEd25519();
@@ -47,7 +47,7 @@ public class SigningKeyTests(ITestOutputHelper output)
         Assert.Equal(3072, imported.KeySize);
     }
 
-    [Fact]
+    [SkippableFact]
     public void KeyId_Ed25519_IsSha256OfTheCanonicalPublicKey()
     {
         using var key = SigningKey.GenerateEd25519FromSeed(new byte[32]);
@@ -55,7 +55,7 @@ public class SigningKeyTests(ITestOutputHelper output)
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical))), key.KeyId);
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(KeyVerifyTests.KeyKinds), MemberType = typeof(KeyVerifyTests))]
     public void KeyId_EachKind_EqualsThePublicKeysComputedId(string kind)
     {
@@ -64,7 +64,7 @@ public class SigningKeyTests(ITestOutputHelper output)
         Assert.Matches("^[0-9a-f]{64}$", key.KeyId);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Sign_Ecdsa_ProducesDerSignature()
     {
         using var key = SigningKey.GenerateEcdsaP256();
@@ -73,7 +73,7 @@ public class SigningKeyTests(ITestOutputHelper output)
         Assert.InRange(sig.Length, 8, 72);
     }
 
-    [Fact]
+    [SkippableFact]
     public void FromEcdsaPrivateScalar_SameScalar_SamePublicKey()
     {
         var d = SHA256.HashData("scalar"u8);
@@ -84,7 +84,7 @@ public class SigningKeyTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => SigningKey.FromEcdsaPrivateScalar(ECCurve.NamedCurves.nistP256, new byte[32]));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(KeyVerifyTests.KeyKinds), MemberType = typeof(KeyVerifyTests))]
     public void ExportPkcs8_ThenImport_GivesTheSameKey(string kind)
     {
@@ -96,7 +96,7 @@ public class SigningKeyTests(ITestOutputHelper output)
         Assert.True(key.PublicKey.Verify(s_data, fromPem.Sign(s_data)));
     }
 
-    [Fact]
+    [SkippableFact]
     public void ExportPkcs8_Ed25519_IsTheRfc8410Encoding()
     {
         var seed = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
@@ -105,7 +105,7 @@ public class SigningKeyTests(ITestOutputHelper output)
         Assert.Equal("302e020100300506032b657004220420" + Convert.ToHexStringLower(seed), Convert.ToHexStringLower(der));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Sign_AfterDispose_ThrowsObjectDisposed()
     {
         var key = SigningKey.GenerateEd25519();
@@ -115,7 +115,7 @@ public class SigningKeyTests(ITestOutputHelper output)
         Assert.Throws<ObjectDisposedException>(() => key.ExportPkcs8());
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("")]
     [InlineData("not pem")]
     [InlineData("-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n")]
@@ -130,14 +130,10 @@ public class SigningKeyTests(ITestOutputHelper output)
         Assert.ThrowsAny<ArgumentException>(() => SigningKey.FromPkcs8Pem(pem));
     }
 
-    [Fact]
+    [SkippableFact]
     public void FromPkcs8Pem_PythonTufKeystore_MatchesKeysInRoot()
     {
-        if (SharedVectors.Directory is null)
-        {
-            output.WriteLine(SharedVectors.MissingMessage);
-            return;
-        }
+        Skip.If(SharedVectors.Directory is null, SharedVectors.MissingMessage);
 
         var keystore = SharedVectors.PathOf("python-tuf", "repository_data", "keystore");
         using var root = JsonDocument.Parse(File.ReadAllBytes(SharedVectors.PathOf("python-tuf", "repository_data", "repository", "metadata", "1.root.json")));
@@ -168,14 +164,10 @@ public class SigningKeyTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void FromPkcs8Pem_GoTufTraditionalRsaKeys_MatchTheirPublicPem()
     {
-        if (SharedVectors.Directory is null)
-        {
-            output.WriteLine(SharedVectors.MissingMessage);
-            return;
-        }
+        Skip.If(SharedVectors.Directory is null, SharedVectors.MissingMessage);
 
         var keystore = SharedVectors.PathOf("go-tuf", "v2-master", "repository_data", "keystore");
         foreach (var name in new[] { "root_key", "root_key2", "snapshot_key", "targets_key", "timestamp_key" })

@@ -28,15 +28,11 @@ public class CanonicalJsonCasesTests(ITestOutputHelper output)
         return data;
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void Encode_SharedCase_MatchesSecuresystemslib(string name)
     {
-        if (name.Length == 0)
-        {
-            output.WriteLine(SharedVectors.MissingMessage);
-            return;
-        }
+        Skip.If(name.Length == 0, SharedVectors.MissingMessage);
 
         using var doc = JsonDocument.Parse(File.ReadAllBytes(SharedVectors.PathOf("canonical-json", "cases.json")));
         var c = doc.RootElement.GetProperty("cases").EnumerateArray().Single(x => x.GetProperty("name").GetString() == name);

@@ -29,7 +29,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
     private static Task<HttpResponseMessage> Publish(ServerHost host, TestCollection c, params (string Role, byte[] Data)[] files)
         => TestCollection.PublishAsync(host.Client, c.Gun, files);
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_MultipartWithNoParts_Returns400MalformedMultipart()
     {
         // RFC 2046 requires at least one body part.
@@ -39,7 +39,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c), HttpStatusCode.BadRequest, "malformed_multipart");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ValidateAsync_NoFilesAndNoTargets_ThrowsNothingToPublish()
     {
         var context = new Tuf.Server.Publishing.PublishContext
@@ -55,7 +55,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         Assert.Equal(("nothing_to_publish", 400), (e.Code, e.StatusCode));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_TimestampUploaded_Returns400TimestampManagedByServer()
     {
         var (host, c) = await StartPublishedAsync();
@@ -65,7 +65,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("timestamp", ts)), HttpStatusCode.BadRequest, "timestamp_managed_by_server");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_SameRoleTwice_Returns400DuplicateRole()
     {
         var (host, c) = await StartPublishedAsync();
@@ -76,7 +76,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", t), ("targets", t)), HttpStatusCode.BadRequest, "duplicate_role");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_MalformedJson_Returns400MalformedMetadata()
     {
         var (host, c) = await StartPublishedAsync();
@@ -85,7 +85,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", "{\"signed\": "u8.ToArray())), HttpStatusCode.BadRequest, "malformed_metadata");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_SameKeyIdTwiceInSignatures_Returns400MalformedMetadata()
     {
         // "The keyid MUST be unique in the signatures array": with a targets threshold of 2, [sig, sig] by one key
@@ -102,7 +102,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         Assert.Contains(c.TargetsKey.KeyId, message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_WrongTypeForFileName_Returns400MalformedMetadata()
     {
         var (host, c) = await StartPublishedAsync();
@@ -112,7 +112,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", c.SignedRoot())), HttpStatusCode.BadRequest, "malformed_metadata");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_NewCollectionWithoutRoot_Returns400RootMissing()
     {
         using var host = StartHost();
@@ -120,7 +120,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", c.SignedTargets())), HttpStatusCode.BadRequest, "root_missing");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_NewCollectionWithoutTargets_Returns400TargetsMissing()
     {
         using var host = StartHost();
@@ -128,7 +128,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("root", c.SignedRoot())), HttpStatusCode.BadRequest, "targets_missing");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_NewRootNotSelfSigned_Returns400Unsigned()
     {
         using var host = StartHost();
@@ -137,7 +137,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("root", root), ("targets", c.SignedTargets())), HttpStatusCode.BadRequest, "unsigned");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_RootNotNamingServerTimestampKey_Returns400ServerKeyNotInRoot()
     {
         using var host = StartHost();
@@ -147,7 +147,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("root", c.SignedRoot()), ("targets", c.SignedTargets())), HttpStatusCode.BadRequest, "server_key_not_in_root");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_RootVersionSkipped_Returns400RootVersionSkip()
     {
         var (host, c) = await StartPublishedAsync();
@@ -157,7 +157,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("root", c.SignedRoot())), HttpStatusCode.BadRequest, "root_version_skip");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_RootSameVersion_Returns409VersionNotIncreasing()
     {
         var (host, c) = await StartPublishedAsync();
@@ -167,7 +167,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("root", c.SignedRoot())), HttpStatusCode.Conflict, "version_not_increasing");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_RootNotSignedByPreviousRoot_Returns400RootNotSignedByPrevious()
     {
         var (host, c) = await StartPublishedAsync();
@@ -181,7 +181,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("root", root)), HttpStatusCode.BadRequest, "root_not_signed_by_previous");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_RootExpired_Returns400Expired()
     {
         var (host, c) = await StartPublishedAsync();
@@ -192,7 +192,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("root", c.SignedRoot())), HttpStatusCode.BadRequest, "expired");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_RootRotatingTargetsKeyWithoutNewTargets_Returns400Unsigned()
     {
         var (host, c) = await StartPublishedAsync();
@@ -205,7 +205,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("root", c.SignedRoot())), HttpStatusCode.BadRequest, "unsigned");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_TargetsSignedByWrongKey_Returns400Unsigned()
     {
         var (host, c) = await StartPublishedAsync();
@@ -216,7 +216,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", targets)), HttpStatusCode.BadRequest, "unsigned");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_TargetsTamperedAfterSigning_Returns400Unsigned()
     {
         var (host, c) = await StartPublishedAsync();
@@ -227,7 +227,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", Encoding.UTF8.GetBytes(text))), HttpStatusCode.BadRequest, "unsigned");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_TargetsSameVersion_Returns409VersionNotIncreasing()
     {
         var (host, c) = await StartPublishedAsync();
@@ -237,7 +237,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", c.SignedTargets())), HttpStatusCode.Conflict, "version_not_increasing");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_TargetsExpired_Returns400Expired()
     {
         var (host, c) = await StartPublishedAsync();
@@ -248,7 +248,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", c.SignedTargets())), HttpStatusCode.BadRequest, "expired");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_DelegatedRoleNobodyDelegates_Returns400UnknownRole()
     {
         var (host, c) = await StartPublishedAsync();
@@ -258,7 +258,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("orphan", orphan)), HttpStatusCode.BadRequest, "unknown_role");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_DelegatedRoleSignedByWrongKey_Returns400Unsigned()
     {
         var (host, c) = await StartPublishedAsync();
@@ -274,7 +274,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", c.SignedTargets()), ("team", delegated)), HttpStatusCode.BadRequest, "unsigned");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_ClientSnapshotMissing_Returns400SnapshotRequired()
     {
         var (host, c) = await StartPublishedAsync(serverSnapshot: false);
@@ -284,7 +284,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", c.SignedTargets())), HttpStatusCode.BadRequest, "snapshot_required");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_ClientSnapshotWithWrongTargetsVersion_Returns400SnapshotInconsistent()
     {
         var (host, c) = await StartPublishedAsync(serverSnapshot: false);
@@ -295,7 +295,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", c.SignedTargets()), ("snapshot", snapshot)), HttpStatusCode.BadRequest, "snapshot_inconsistent");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_ClientSnapshotListingUnknownRole_Returns400SnapshotInconsistent()
     {
         var (host, c) = await StartPublishedAsync(serverSnapshot: false);
@@ -306,7 +306,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", c.SignedTargets()), ("snapshot", snapshot)), HttpStatusCode.BadRequest, "snapshot_inconsistent");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_ClientSnapshotSignedByWrongKey_Returns400Unsigned()
     {
         var (host, c) = await StartPublishedAsync(serverSnapshot: false);
@@ -317,7 +317,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", c.SignedTargets()), ("snapshot", snapshot)), HttpStatusCode.BadRequest, "unsigned");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_SnapshotUploadedToServerManagedCollection_Returns400SnapshotManagedByServer()
     {
         var (host, c) = await StartPublishedAsync();
@@ -328,7 +328,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", c.SignedTargets()), ("snapshot", snapshot)), HttpStatusCode.BadRequest, "snapshot_managed_by_server");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_HostedTargetBytesDoNotMatch_Returns400TargetMismatch()
     {
         var (host, c) = await StartPublishedAsync();
@@ -341,7 +341,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
             HttpStatusCode.BadRequest, "target_mismatch");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_HostedTargetNotListed_Returns400TargetNotInMetadata()
     {
         var (host, c) = await StartPublishedAsync();
@@ -352,7 +352,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
             HttpStatusCode.BadRequest, "target_not_in_metadata");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_UnknownRoleNameWithControlCharacter_Returns400UnknownRole()
     {
         var (host, c) = await StartPublishedAsync();
@@ -361,7 +361,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("bad\u0001role", c.SignedTargets())), HttpStatusCode.BadRequest, "unknown_role");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_WithoutToken_Returns401()
     {
         var (host, c) = await StartPublishedAsync();
@@ -372,7 +372,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => TestCollection.PublishAsync(host.Client, c.Gun, [("targets", c.SignedTargets())], token: "tuf_wrong"), HttpStatusCode.Unauthorized, "unauthorized");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_TokenScopedToOtherCollection_Returns403()
     {
         var (host, c) = await StartPublishedAsync();
@@ -390,7 +390,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await ServedState.AssertOkAsync(ok);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_NotMultipart_Returns415()
     {
         var (host, c) = await StartPublishedAsync();
@@ -399,7 +399,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => PostRawAsync(host, c.Gun, new StringContent("{}", Encoding.UTF8, "application/json")), HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_MalformedMultipart_Returns400()
     {
         var (host, c) = await StartPublishedAsync();
@@ -414,7 +414,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => PostRawAsync(host, c.Gun, noBoundary), HttpStatusCode.BadRequest, "malformed_multipart");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_UnknownPartName_Returns400MalformedMultipart()
     {
         var (host, c) = await StartPublishedAsync();
@@ -424,7 +424,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => PostRawAsync(host, c.Gun, content), HttpStatusCode.BadRequest, "malformed_multipart");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_OversizedBody_Returns413()
     {
         using var host = StartHost(settings: new Dictionary<string, string?> { ["Server:MaxRequestBodyBytes"] = "65536", ["Server:MaxMetadataBytes"] = "16384" });
@@ -471,7 +471,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         return await host.Client.SendAsync(request);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("v2/a/..%2Fb/_trust/tuf/")]
     [InlineData("v2/a//b/_trust/tuf/")]
     [InlineData("v2/a%01b/_trust/tuf/")]
@@ -486,7 +486,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await ServedState.AssertErrorAsync(response, HttpStatusCode.BadRequest, "invalid_gun");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Get_GunOver255Bytes_Returns400InvalidGun()
     {
         using var host = StartHost();
@@ -494,7 +494,7 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await ServedState.AssertErrorAsync(response, HttpStatusCode.BadRequest, "invalid_gun");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("example.com/app/metadata/nope.json")]
     [InlineData("example.com/app/metadata/7.targets.json")]
     [InlineData("example.com/app/metadata/timestamp.txt")]

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace Tuf.Server.Tests.Publishing;
 
-public sealed class TimestampResignerTests(ITestOutputHelper output)
+public sealed class TimestampResignerTests
 {
     private static readonly DateTimeOffset s_start = new(2030, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -18,7 +18,7 @@ public sealed class TimestampResignerTests(ITestOutputHelper output)
         ["Server:ResignWindow"] = "06:00:00",
     };
 
-    [Fact]
+    [SkippableFact]
     public async Task RunOnceAsync_TimestampInsideWindow_ResignsOnceWithNewExpiry()
     {
         var time = new FakeTimeProvider(s_start);
@@ -45,7 +45,7 @@ public sealed class TimestampResignerTests(ITestOutputHelper output)
         Assert.Contains("tuf_timestamp_resigns_total 1", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RunOnceAsync_ServerSnapshotInsideWindow_ResignsSnapshotToo()
     {
         var time = new FakeTimeProvider(s_start);
@@ -67,15 +67,11 @@ public sealed class TimestampResignerTests(ITestOutputHelper output)
         Assert.Equal(2, state.SnapshotVersion);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RunOnceAsync_TwoReplicasOnOnePostgres_ResignExactlyOnce()
     {
         var cs = PostgresCluster.CreateDatabase();
-        if (cs is null)
-        {
-            output.WriteLine("SKIPPED (PostgreSQL unavailable): " + PostgresCluster.UnavailableReason);
-            return;
-        }
+        Skip.If(cs is null, "SKIPPED (PostgreSQL unavailable): " + PostgresCluster.UnavailableReason);
 
         var time = new FakeTimeProvider(s_start);
         using var a = ServerHost.Start(postgres: cs, time: time, settings: Settings);

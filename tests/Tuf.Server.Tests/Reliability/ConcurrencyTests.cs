@@ -5,7 +5,7 @@ namespace Tuf.Server.Tests.Reliability;
 
 public sealed class ConcurrencyTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SkippableFact]
     public async Task Publish_ManyConcurrentWritersOnSqlite_DistinctVersionsNoneLostLosersGet409()
     {
         using var host = ServerHost.Start();
@@ -19,15 +19,11 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
         await PublishWorkload.AssertNoneLostAsync(host.Client, c, accepted, firstVersion: 2);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Publish_ConcurrentWritersThroughTwoServerProcessesOnOnePostgres_NoneLost()
     {
         var cs = PostgresCluster.CreateDatabase();
-        if (cs is null)
-        {
-            output.WriteLine("SKIPPED (PostgreSQL unavailable): " + PostgresCluster.UnavailableReason);
-            return;
-        }
+        Skip.If(cs is null, "SKIPPED (PostgreSQL unavailable): " + PostgresCluster.UnavailableReason);
 
         var settings = new Dictionary<string, string>
         {

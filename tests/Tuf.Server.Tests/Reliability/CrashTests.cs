@@ -7,7 +7,7 @@ namespace Tuf.Server.Tests.Reliability;
 
 public sealed class CrashTests(ITestOutputHelper output)
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
     public async Task Server_KilledDuringPublishesRepeatedly_RestartsWithCompleteStateAndNoAcknowledgedPublishLost(string provider)
@@ -21,11 +21,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         if (provider == "postgres")
         {
             var cs = PostgresCluster.CreateDatabase();
-            if (cs is null)
-            {
-                output.WriteLine("SKIPPED (PostgreSQL unavailable): " + PostgresCluster.UnavailableReason);
-                return;
-            }
+            Skip.If(cs is null, "SKIPPED (PostgreSQL unavailable): " + PostgresCluster.UnavailableReason);
 
             settings["Storage:Provider"] = "postgres";
             settings["Storage:ConnectionString"] = cs;

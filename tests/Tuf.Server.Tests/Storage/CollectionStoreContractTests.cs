@@ -26,27 +26,21 @@ public abstract class CollectionStoreContractTests
         CreatedAt = s_now,
     };
 
-    [Fact]
+    [SkippableFact]
     public async Task InitializeAsync_Twice_IsIdempotent()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         await store.InitializeAsync();
         await store.PingAsync();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PublishAsync_NewCollection_StoresExactBytesAndCurrentPointers()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         Assert.Null(await store.GetStateAsync("example.com/app"));
         var gen = await store.PublishAsync(Batch("example.com/app", 0, ("root", 1, "{ \"r\" : 1 }"), ("timestamp", 1, "t1")));
@@ -66,14 +60,11 @@ public abstract class CollectionStoreContractTests
         Assert.Null(await store.GetMetadataAsync("other", "root", null));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PublishAsync_NextGeneration_MovesPointersAndKeepsOldVersions()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         await store.PublishAsync(Batch("g", 0, ("targets", 1, "t1"), ("timestamp", 1, "ts1")));
         var gen = await store.PublishAsync(Batch("g", 1, ("targets", 2, "t2"), ("timestamp", 2, "ts2")));
@@ -86,14 +77,11 @@ public abstract class CollectionStoreContractTests
         Assert.Equal(1, byHash!.Version);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PublishAsync_StaleGeneration_ThrowsConflictAndChangesNothing()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         await store.PublishAsync(Batch("g", 0, ("targets", 1, "t1")));
         await store.PublishAsync(Batch("g", 1, ("targets", 2, "t2")));
@@ -107,14 +95,11 @@ public abstract class CollectionStoreContractTests
         Assert.Null(await store.GetMetadataAsync("g", "targets", 3));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PublishAsync_DuplicateRoleVersion_ThrowsConflictAndRollsBack()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         await store.PublishAsync(Batch("g", 0, ("targets", 1, "t1"), ("timestamp", 1, "ts1")));
 
@@ -127,14 +112,11 @@ public abstract class CollectionStoreContractTests
         Assert.Equal("t1"u8.ToArray(), (await store.GetMetadataAsync("g", "targets", 1))!.Data);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PublishAsync_ManyConcurrentWritersOnOneGeneration_ExactlyOneWins()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         await store.PublishAsync(Batch("g", 0, ("targets", 1, "t1")));
         var attempts = Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
@@ -158,14 +140,11 @@ public abstract class CollectionStoreContractTests
         Assert.Equal(Encoding.UTF8.GetBytes("writer" + winner), (await store.GetMetadataAsync("g", "targets", null))!.Data);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PublishAsync_ConcurrentWritersRetrying_EveryPublishLandsOnceInOrder()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         await store.PublishAsync(Batch("g", 0, ("targets", 1, "t1")));
         var accepted = new System.Collections.Concurrent.ConcurrentBag<long>();
@@ -197,14 +176,11 @@ public abstract class CollectionStoreContractTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetTargetAsync_HostedContent_ServedByEveryHashAndNewestByPath()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         var hashes = new Dictionary<string, string> { ["sha256"] = "AA11", ["sha512"] = "bb22" };
         await store.PublishAsync(new PublishBatch
@@ -224,14 +200,11 @@ public abstract class CollectionStoreContractTests
         Assert.Null(await store.GetTargetAsync("other", "dir/app.bin", "aa11"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeleteCollectionAsync_Existing_RemovesEverythingButKeys()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         await store.PublishAsync(Batch("g", 0, ("root", 1, "r1")));
         await store.AddServerKeyAsync(new ServerKeyRecord("g", "timestamp", "k1", [1], [2], s_now));
@@ -246,14 +219,11 @@ public abstract class CollectionStoreContractTests
         Assert.Equal(1, await store.PublishAsync(Batch("g", 0, ("root", 1, "r1 again"))));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetServerKeysAsync_SeveralKeys_NewestFirst()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         await store.AddServerKeyAsync(new ServerKeyRecord("g", "timestamp", "old", [1], [2, 3], s_now));
         await store.AddServerKeyAsync(new ServerKeyRecord("g", "timestamp", "new", [4], [5], s_now.AddSeconds(1)));
@@ -265,14 +235,11 @@ public abstract class CollectionStoreContractTests
         Assert.Empty(await store.GetServerKeysAsync("other", "timestamp"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Tokens_AddAndFind_ByHashOnly()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         Assert.Equal(0, await store.CountTokensAsync());
         await store.AddTokenAsync(new TokenRecord("abc", "admin", "admin:*", s_now));
@@ -282,14 +249,11 @@ public abstract class CollectionStoreContractTests
         Assert.Null(await store.FindTokenAsync("abd"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetChangesAsync_AfterPublishes_ListsTimestampVersionsInOrder()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         await store.PublishAsync(Batch("a", 0, ("timestamp", 1, "a1")));
         await store.PublishAsync(Batch("b", 0, ("timestamp", 1, "b1")));
@@ -303,14 +267,11 @@ public abstract class CollectionStoreContractTests
         Assert.Single(await store.GetChangesAsync("a", forA[0].Id, 100));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetCollectionsExpiringBeforeAsync_MixedDueTimes_ReturnsOnlyDue()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         await store.PublishAsync(Batch("soon", 0, ("timestamp", 1, "x")));
         await store.PublishAsync(new PublishBatch { Gun = "late", ExpectedGeneration = 0, Files = [], ResignDue = s_now.AddDays(30), CreatedAt = s_now });
@@ -319,14 +280,11 @@ public abstract class CollectionStoreContractTests
         Assert.Empty(await store.GetCollectionsExpiringBeforeAsync(s_now, 10));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TryRunExclusiveAsync_LockHeld_SecondCallerDeclined()
     {
         var store = await CreateAsync();
-        if (store is null)
-        {
-            return;
-        }
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         var inside = new TaskCompletionSource();
         var release = new TaskCompletionSource();

@@ -17,11 +17,9 @@ public abstract class ServerTestBase
         string? postgres = null;
         if (UsePostgres)
         {
+            // Reported as skipped (never silently run on SQLite instead) when PostgreSQL cannot run here.
             postgres = PostgresCluster.CreateDatabase();
-            if (postgres is null)
-            {
-                Output.WriteLine("PostgreSQL unavailable, ran on SQLite instead: " + PostgresCluster.UnavailableReason);
-            }
+            Skip.If(postgres is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
         }
 
         return ServerHost.Start(postgres, time, settings);

@@ -97,7 +97,7 @@ internal sealed class LocalInstanceProvider : IInstanceProvider
         }
 
         var handle = ProcessGroup.Start(Substitute(inst, inst.Start, slot), inst.Directory, Path.Combine(runDir, $"slot-{slot}.log"), PidPath(inst, slot), live, env);
-        AtomicFile.Write(PidPath(inst, slot), System.Text.Encoding.ASCII.GetBytes(
+        DurableFile.Write(PidPath(inst, slot), System.Text.Encoding.ASCII.GetBytes(
             string.Create(CultureInfo.InvariantCulture, $"{handle.Pgid} {handle.StartTime} {live}\n")));
         return slot;
     }
