@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Tuf.Cli.Commands;
-using Tuf.Client.Rollout;
-using Tuf.Client.Tests.Rollout;
+using Tuf.Rollout;
+using Tuf.Rollout.Tests;
 using Xunit.Abstractions;
 
 namespace Tuf.Cli.Tests;

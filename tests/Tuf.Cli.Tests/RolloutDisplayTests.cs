@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Spectre.Console;
 using Tuf.Cli.Commands;
-using Tuf.Client.Rollout;
+using Tuf.Rollout;
 
 namespace Tuf.Cli.Tests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Tuf.Client.Rollout;
-using Tuf.Client.Rollout.Local;
-using Tuf.Client.Tests.Rollout;
+using Tuf.Rollout;
+using Tuf.Rollout.Local;
+using Tuf.Rollout.Tests;
 using Tuf.Testing;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Tuf.Client.Rollout;
-using Tuf.Client.Tests.Rollout;
+using Tuf.Rollout;
+using Tuf.Rollout.Tests;
 using Xunit.Abstractions;
 
 namespace Tuf.Cli.Tests;

@@ -1,6 +1,6 @@
 using Tuf.Cli.Commands;
-using Tuf.Client.Rollout;
-using Tuf.Client.Tests.Rollout;
+using Tuf.Rollout;
+using Tuf.Rollout.Tests;
 using Tuf.Testing;
 using Xunit.Abstractions;
 

@@ -33,6 +33,7 @@ public class ArchitectureTests
     {
         Assert.Equal(["Tuf.Core"], TransitiveReferences("Tuf.Client"));
         Assert.Equal(["Tuf.Core"], TransitiveReferences("Tuf.Signing"));
+        Assert.Equal(["Tuf.Client", "Tuf.Core"], TransitiveReferences("Tuf.Rollout"));
     }
 
     private static string SourceRoot()

@@ -153,7 +153,7 @@ internal sealed class QuickstartServer : IDisposable
             // A graceful stop first (SIGTERM: the server shuts its host down and the runtime removes its files in
             // /tmp, which a killed one leaves behind); SIGKILL if it is still running after a few seconds.
             if (!_process.HasExited && OperatingSystem.IsLinux()
-                && Tuf.Client.Rollout.Local.Posix.SignalProcess(_process.Id, Tuf.Client.Rollout.Local.Posix.SigTerm))
+                && Tuf.Rollout.Local.Posix.SignalProcess(_process.Id, Tuf.Rollout.Local.Posix.SigTerm))
             {
                 _process.WaitForExit(5_000);
             }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Tuf.Client.Rollout;
-using Tuf.Client.Rollout.Local;
+using Tuf.Rollout;
+using Tuf.Rollout.Local;
 
 namespace Tuf.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using Spectre.Console;
 using Spectre.Console.Rendering;
-using Tuf.Client.Rollout;
+using Tuf.Rollout;
 
 namespace Tuf.Cli.Commands;
 

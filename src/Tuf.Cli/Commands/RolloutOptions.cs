@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Tuf.Client.Rollout;
+using Tuf.Rollout;
 
 namespace Tuf.Cli.Commands;
 
