@@ -25,8 +25,11 @@ internal static class CliErrors
         }
     }
 
+    /// <summary>The message, and a transport failure's cause when the message does not say it already.</summary>
     private static string Describe(TufException ex) =>
-        ex.InnerException is { } inner && ex is DownloadException ? $"{ex.Message}: {inner.Message}" : ex.Message;
+        ex.InnerException is { } inner && ex is DownloadException && !ex.Message.Contains(inner.Message, StringComparison.Ordinal)
+            ? $"{ex.Message}: {inner.Message}"
+            : ex.Message;
 }
 
 /// <summary>A usage error detected after parsing (exit code 2).</summary>

@@ -11,6 +11,7 @@ internal static class RepoCommand
         var command = new Command("repo", "Edit, sign and publish a TUF repository folder (offline)");
         command.Subcommands.Add(RepoInitCommand.Create());
         command.Subcommands.Add(RepoAddCommand.Create());
+        command.Subcommands.Add(RepoAddImageCommand.Create());
         command.Subcommands.Add(RepoRemoveCommand.Create());
         command.Subcommands.Add(RepoDelegateCommand.Create());
         command.Subcommands.Add(RepoDelegateBinsCommand.Create());

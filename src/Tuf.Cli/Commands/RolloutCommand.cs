@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Tuf.Rollout;
 using Tuf.Rollout.Local;
+using Tuf.Rollout.Swarm;
 
 namespace Tuf.Cli.Commands;
 
@@ -38,8 +39,13 @@ internal static class RolloutCommand
         {
             var settings = o.Settings(parse);
             var repository = o.Repository(parse);
-            var group = LoadGroup(parse, o);
             var target = parse.GetValue(o.Target)!;
+            if (LoadAny(parse, o) is SwarmGroup swarm)
+            {
+                return await RolloutSwarm.StartAsync(swarm, target, repository, settings, ct).ConfigureAwait(false);
+            }
+
+            var group = LoadGroup(parse, o);
 
             // Verify first: a repository that cannot be trusted stops everything before any instance is touched.
             var artifact = await SourceFactory(repository, Path.Combine(group.StateDirectory, "downloads")).ResolveAsync(target, ct).ConfigureAwait(false);
@@ -52,23 +58,31 @@ internal static class RolloutCommand
 
     private static Command Resume() => JournalCommand(
         "resume",
-        "Continue an interrupted or paused rollout from its journal",
+        "Continue an interrupted or paused rollout from its journal (swarm: re-attach to the service's update)",
         (updater, ct) => updater.ResumeAsync(ct),
-        journal => journal.State.Phase is RolloutPhase.RolledBack or RolloutPhase.RollbackPaused);
+        journal => journal.State.Phase is RolloutPhase.RolledBack or RolloutPhase.RollbackPaused,
+        RolloutSwarm.ResumeAsync);
 
     private static Command Rollback() => JournalCommand(
         "rollback",
-        "Return every instance the last rollout touched to its previous version",
+        "Return every instance the last rollout touched to its previous version (swarm: the previous verified digest)",
         (updater, ct) => updater.RollbackAsync(ct),
-        _ => true);
+        _ => true,
+        RolloutSwarm.RollbackAsync);
 
     /// <summary>A command that continues from the group's journal: run, show progress, and turn the outcome into an exit code.</summary>
-    private static Command JournalCommand(string name, string description, Func<RollingUpdater, CancellationToken, Task<RolloutJournal>> run, Func<RolloutJournal, bool> isRollback)
+    private static Command JournalCommand(string name, string description, Func<RollingUpdater, CancellationToken, Task<RolloutJournal>> run, Func<RolloutJournal, bool> isRollback,
+        Func<SwarmGroup, CancellationToken, Task<int>> swarm)
     {
         var o = new RolloutOptions();
         var command = new Command(name, description) { o.Group };
         command.SetAction((parse, ct) => GuardAsync(async () =>
         {
+            if (LoadAny(parse, o) is SwarmGroup swarmGroup)
+            {
+                return await swarm(swarmGroup, ct).ConfigureAwait(false);
+            }
+
             var group = LoadGroup(parse, o);
             var journal = await RolloutDisplay.RunAsync(p => run(Updater(group, p), ct)).ConfigureAwait(false);
             return Outcome(journal, rollback: isRollback(journal));
@@ -82,6 +96,11 @@ internal static class RolloutCommand
         var command = new Command("status", "Show the last rollout and every instance's release, processes and health") { o.Group };
         command.SetAction((parse, ct) => GuardAsync(async () =>
         {
+            if (LoadAny(parse, o) is SwarmGroup swarm)
+            {
+                return await RolloutSwarm.StatusAsync(swarm, ct).ConfigureAwait(false);
+            }
+
             var group = LoadGroup(parse, o);
             var provider = new LocalInstanceProvider(group);
             var journal = RolloutJournal.Load(group.StateDirectory);
@@ -120,9 +139,14 @@ internal static class RolloutCommand
     private static Command Stop()
     {
         var o = new RolloutOptions();
-        var command = new Command("stop", "Stop every instance process of the group (SIGTERM, then SIGKILL after the grace period)") { o.Group };
+        var command = new Command("stop", "Stop every instance process of the group (SIGTERM, then SIGKILL after the grace period; swarm: scale to 0)") { o.Group };
         command.SetAction((parse, ct) => GuardAsync(async () =>
         {
+            if (LoadAny(parse, o) is SwarmGroup swarm)
+            {
+                return await RolloutSwarm.StopAsync(swarm, ct).ConfigureAwait(false);
+            }
+
             var group = LoadGroup(parse, o);
             var provider = new LocalInstanceProvider(group);
             foreach (var name in provider.Instances)
@@ -147,7 +171,6 @@ internal static class RolloutCommand
         {
             var settings = o.Settings(parse);
             var repository = o.Repository(parse);
-            var group = LoadGroup(parse, o);
             var every = parse.GetValue(interval) is { } text ? RolloutOptions.ParseDuration(text, "--interval") : TimeSpan.FromSeconds(60);
             if (every <= TimeSpan.Zero)
             {
@@ -162,6 +185,13 @@ internal static class RolloutCommand
                     Console.Out.WriteLine(text);
                 }
             }
+
+            if (LoadAny(parse, o) is SwarmGroup swarm)
+            {
+                return await RolloutSwarm.WatchAsync(swarm, parse.GetValue(o.Target)!, repository, settings, every, Line, ct).ConfigureAwait(false);
+            }
+
+            var group = LoadGroup(parse, o);
 
             var watcher = new GroupWatcher(new LocalInstanceProvider(group), SourceFactory(repository, Path.Combine(group.StateDirectory, "downloads")),
                 parse.GetValue(o.Target)!, settings, repository, group.StateDirectory, TimeProvider.System,
@@ -181,11 +211,14 @@ internal static class RolloutCommand
         return command;
     }
 
-    private static GroupFile LoadGroup(ParseResult parse, RolloutOptions o)
+    private static GroupFile LoadGroup(ParseResult parse, RolloutOptions o) => (GroupFile)LoadAny(parse, o);
+
+    /// <summary>The group file: a <see cref="GroupFile"/> (local processes) or a <see cref="SwarmGroup"/>.</summary>
+    private static object LoadAny(ParseResult parse, RolloutOptions o)
     {
         try
         {
-            return GroupFile.Load(parse.GetValue(o.Group)!.FullName);
+            return RolloutGroup.Load(parse.GetValue(o.Group)!.FullName);
         }
         catch (FormatException ex)
         {
@@ -224,7 +257,7 @@ internal static class RolloutCommand
         {
             return await action().ConfigureAwait(false);
         }
-        catch (RolloutException ex)
+        catch (Exception ex) when (ex is RolloutException or DockerException or InvalidDataException)
         {
             Console.Error.WriteLine($"tuf: {ex.Message}");
             return ExitCodes.Failure;

@@ -29,42 +29,15 @@ internal sealed record GroupFile(string Path, IReadOnlyList<LocalInstance> Insta
 
     /// <summary>Reads and validates a group file.</summary>
     /// <exception cref="FormatException">The file is not a valid group file (message says why).</exception>
-    public static GroupFile Load(string path)
-    {
-        var full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full))
-        {
-            throw new FormatException($"group file {path} does not exist");
-        }
+    public static GroupFile Load(string path) =>
+        RolloutGroup.Load(path) as GroupFile ?? throw new FormatException($"group file {path}: \"provider\" is not \"local\"");
 
-        var bytes = File.ReadAllBytes(full);
-        if (bytes.Length > 1 << 20)
-        {
-            throw new FormatException($"group file {path} is larger than 1 MiB");
-        }
-
-        try
-        {
-            using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 16 });
-            return Parse(full, doc.RootElement);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"group file {path} is not valid JSON: {ex.Message}", ex);
-        }
-    }
-
-    private static GroupFile Parse(string full, JsonElement root)
+    /// <summary>Reads a local group from a parsed group file.</summary>
+    internal static GroupFile Parse(string full, JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new FormatException("group file must hold a JSON object");
-        }
-
-        var provider = root.TryGetProperty("provider", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-        if (provider != "local")
-        {
-            throw new FormatException("group file: \"provider\" must be \"local\" (the only provider so far)");
         }
 
         var grace = TimeSpan.FromSeconds(5);

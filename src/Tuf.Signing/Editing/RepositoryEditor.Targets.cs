@@ -129,6 +129,61 @@ public sealed partial class RepositoryEditor
         return Task.FromResult<IReadOnlyList<TargetFile>>(entries);
     }
 
+    /// <summary>
+    /// Stages a target described by its length and hashes only, whose content lives elsewhere (like <c>notary addhash</c>):
+    /// an image manifest in a registry, signed as Docker Content Trust signs tags. Commit signs it but publishes no file
+    /// for it.
+    /// </summary>
+    /// <param name="targetPath">The target path (e.g. an image tag).</param>
+    /// <param name="length">The content's length in bytes.</param>
+    /// <param name="hashes">Its hashes (algorithm to lowercase hex), at least one of sha256, sha384, sha512.</param>
+    /// <param name="role">The targets role to add to; <see langword="null"/> for <c>targets</c> (or its bins).</param>
+    /// <param name="custom">A JSON object stored as the target's <c>custom</c> field.</param>
+    /// <returns>The staged entry.</returns>
+    /// <exception cref="SigningException">An unsafe path, a bad length or hash, an unknown role or a path not delegated to it.</exception>
+    public TargetFile AddTargetHash(string targetPath, long length, IReadOnlyDictionary<string, string> hashes, string? role = null, JsonElement? custom = null)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        Names.CheckTargetPath(targetPath);
+        if (length < 0)
+        {
+            throw new SigningException($"target '{ErrorText.Untrusted(targetPath)}': the length must not be negative");
+        }
+
+        if (hashes.Count == 0)
+        {
+            throw new SigningException($"target '{ErrorText.Untrusted(targetPath)}': at least one hash is needed");
+        }
+
+        var entryHashes = new CompactDictionary<string>(hashes.Count);
+        foreach (var (algorithm, hex) in hashes)
+        {
+            int size = algorithm switch { "sha256" => 64, "sha384" => 96, "sha512" => 128, _ => 0 };
+            if (size == 0 || hex.Length != size || !hex.All(char.IsAsciiHexDigitLower))
+            {
+                throw new SigningException($"target '{ErrorText.Untrusted(targetPath)}': '{ErrorText.Untrusted(algorithm)}' must be sha256, sha384 or sha512 with {(size == 0 ? "its" : size.ToString(System.Globalization.CultureInfo.InvariantCulture))} lowercase hex digits");
+            }
+
+            entryHashes[algorithm] = hex;
+        }
+
+        if (custom is { } c && c.ValueKind != JsonValueKind.Object)
+        {
+            throw new SigningException("--custom must be a JSON object");
+        }
+
+        string start = CheckTargetRole(role);
+        string resolved = ResolveTargetRole(targetPath, start);
+        var entry = new TargetFile { Path = targetPath, Length = length, Hashes = entryHashes };
+        if (custom is { } obj)
+        {
+            entry.UnrecognizedFields["custom"] = obj.Clone();
+        }
+
+        Stage(resolved).Targets.TargetFiles[targetPath] = entry;
+        return entry;
+    }
+
     /// <summary>Removes target files from their role (or from <paramref name="role"/>).</summary>
     /// <param name="targetPaths">The target paths.</param>
     /// <param name="role">The role holding them; <see langword="null"/> for <c>targets</c> (or its bins).</param>
