@@ -20,6 +20,7 @@ public sealed class SwarmCollection
 public sealed class SwarmRolloutTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly string[] Fast = ["--parallelism", "1", "--monitor", "1s", "--health-timeout", "20s"];
+    private static readonly string[] AllAtOnce = ["--parallelism", "0", "--monitor", "1s", "--health-timeout", "20s"];
 
     private readonly string _work = Directory.CreateTempSubdirectory("tuf-swarm-tests-").FullName;
     private readonly List<string> _services = [];
@@ -53,6 +54,68 @@ public sealed class SwarmRolloutTests(ITestOutputHelper output) : IDisposable
         var (statusCode, status, _) = await TufAsync("rollout", "status", "--group", GroupPath);
         Assert.Equal(0, statusCode);
         Assert.Contains("phase: Completed", status, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Start_FromACollectionPublishedToTheServer_EveryTaskRunsTheSignedDigest()
+    {
+        var (d, _, service, image) = await SetUpAsync();
+        string v2 = d.BuildAndPush(image, "v2");
+        string data = Path.Combine(_work, "server");
+        using var server = await Commands.QuickstartServer.StartAsync(data, TimeSpan.FromSeconds(120), CancellationToken.None);
+        string gun = "example.com/" + image;
+        string keys = Path.Combine(_work, "keys");
+        string repo = Path.Combine(_work, "server-repo");
+        foreach (var key in new[] { "root", "targets" })
+        {
+            await TufOkAsync("key", "generate", key, "--keystore", keys);
+        }
+
+        await TufOkAsync("repo", "init", repo, "--root-key", "root", "--targets-key", "targets", "--snapshot-key-from", server.BaseAddress.AbsoluteUri,
+            "--timestamp-key-from", server.BaseAddress.AbsoluteUri, "--collection", gun, "--token", server.AdminToken, "--keystore", keys);
+        await TufOkAsync("repo", "add-image", repo, $"{d.Registry}/{image}:v2", "--as", "app");
+        await TufOkAsync("repo", "commit", repo, "--key", "root", "targets", "--keystore", keys);
+        await TufOkAsync("repo", "publish", repo, "--server", server.BaseAddress.AbsoluteUri, "--collection", gun, "--token", server.AdminToken);
+        var collection = new Uri(server.BaseAddress, gun + "/");
+
+        var (code, stdout, stderr) = await TufAsync(["rollout", "start", "--group", GroupPath, "--target", "app",
+            "--metadata-url", new Uri(collection, "metadata/").AbsoluteUri, "--targets-url", new Uri(collection, "targets/").AbsoluteUri,
+            "--metadata-dir", Path.Combine(_work, "server-trusted"), "--root", Path.Combine(repo, "metadata", "1.root.json"), .. Fast]);
+
+        Assert.True(code == 0, $"exit {code}: {stdout}\n{stderr}");
+        Assert.Equal($"{d.Registry}/{image}@{v2}", d.ServiceImage(service));
+        Assert.Equal(3, d.RunningTasks(service).Count(i => i.EndsWith("@" + v2, StringComparison.Ordinal)));
+    }
+
+    [SkippableFact]
+    public async Task RollbackStopAndStart_BackToThePreviousVerifiedDigest_ScaledToZeroAndRestored()
+    {
+        var (d, repo, service, image) = await SetUpAsync();
+        string v2 = d.BuildAndPush(image, "v2");
+        string v3 = d.BuildAndPush(image, "v3");
+        await repo.AddImageAsync($"{d.Registry}/{image}:v2", "app");
+        await repo.CommitAsync();
+        Assert.Equal(0, (await RolloutAsync("start", AllAtOnce)).Code);
+        var (code, _, stderr) = await TufAsync("rollout", "rollback", "--group", GroupPath);
+        Assert.Equal(1, code);
+        Assert.Contains("no previous verified digest", stderr, StringComparison.Ordinal); // v1 was never verified by tuf
+        await repo.AddImageAsync($"{d.Registry}/{image}:v3", "app");
+        await repo.CommitAsync();
+        Assert.Equal(0, (await RolloutAsync("start", AllAtOnce)).Code);
+
+        (code, var stdout, stderr) = await TufAsync("rollout", "rollback", "--group", GroupPath);
+
+        Assert.True(code == 0, $"exit {code}: {stdout}\n{stderr}");
+        Assert.Equal($"{d.Registry}/{image}@{v2}", d.ServiceImage(service));
+
+        (code, stdout, _) = await TufAsync("rollout", "stop", "--group", GroupPath);
+        Assert.Equal(0, code);
+        Assert.Contains("scaled to 0 (from 3 replicas", stdout, StringComparison.Ordinal);
+        Assert.Equal("0", d.Docker("service", "inspect", service, "--format", "{{.Spec.Mode.Replicated.Replicas}}"));
+
+        Assert.Equal(0, (await RolloutAsync("start", AllAtOnce)).Code);
+        Assert.Equal("3", d.Docker("service", "inspect", service, "--format", "{{.Spec.Mode.Replicated.Replicas}}"));
+        Assert.Equal(3, d.RunningTasks(service).Count(i => i.EndsWith("@" + v3, StringComparison.Ordinal)));
     }
 
     [SkippableFact]
@@ -197,6 +260,12 @@ public sealed class SwarmRolloutTests(ITestOutputHelper output) : IDisposable
 
     private TufProcess StartTuf(string[] args) => new(args, output);
 
+    private async Task TufOkAsync(params string[] args)
+    {
+        var (code, _, stderr) = await TufAsync(args);
+        Assert.True(code == 0, $"tuf {string.Join(' ', args)} exited {code}: {stderr}");
+    }
+
     /// <summary>A TUF repository of image tags: signed in-process, tags added with the real <c>tuf repo add-image</c>.</summary>
     private sealed class ImageRepo(string dir, SwarmRolloutTests test)
     {
@@ -246,6 +315,7 @@ public sealed class SwarmRolloutTests(ITestOutputHelper output) : IDisposable
             _output = output;
             var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             psi.Environment["DOTNET_EnableDiagnostics"] = "0";
+            psi.Environment["TUF_KEY_PASSPHRASE"] = "swarm tests";
             psi.ArgumentList.Add("exec");
             psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tuf.dll"));
             foreach (var a in args)
