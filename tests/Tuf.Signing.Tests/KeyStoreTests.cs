@@ -159,3 +159,34 @@ public sealed class KeyStoreTests : IDisposable
         Assert.Equal(64UL * 1024 * 1024, KdfLimits.Interactive.MemLimit);
     }
 }
+
+/// <summary>
+/// Key files written before the crypto moved onto NSec and BouncyCastle (tests/Tuf.Signing.Tests/Fixtures/legacy-keystore,
+/// made by <c>tuf key generate</c> at commit 'Swarm tests: a collection published...'): they must still open with
+/// the same passphrase, and sign for the key they name.
+/// </summary>
+public sealed class LegacyKeyFileTests
+{
+    private const string Passphrase = "legacy key file passphrase";
+
+    private static readonly string s_store = Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-keystore");
+
+    [Theory]
+    [InlineData("legacy-ed25519", "e347168baf6f655d365ac951acde8be74dbdf015ad391b6a02c7c00ca5c34f32")]
+    [InlineData("legacy-ecdsa", "4f31742f5fcf1d725af2924272cc06cb55a053433d8ed9e3fc1472ba2dc64c13")]
+    [InlineData("legacy-rsa", "2661c525c53b425a77ce9b84d5dd5deead35adfbc34ca80e11a4c59c55981359")]
+    public async Task Unlock_KeyFileWrittenBeforeTheChange_OpensAndSignsForItsKey(string name, string keyId)
+    {
+        var store = new KeyStore(s_store);
+        var signer = store.Unlock(name, Passphrase);
+        byte[] data = "signed by a key file from before"u8.ToArray();
+
+        var signature = await signer.SignAsync(data, CancellationToken.None);
+
+        Assert.Equal(keyId, signer.KeyId);
+        Assert.Equal(keyId, signer.PublicKey.ComputeKeyId());
+        Assert.True(signer.PublicKey.Verify(data, signature));
+        Assert.Throws<SigningException>(() => store.Unlock(name, "wrong passphrase"));
+        (signer as IDisposable)?.Dispose();
+    }
+}
