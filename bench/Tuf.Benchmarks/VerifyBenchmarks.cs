@@ -4,8 +4,8 @@ using BenchmarkDotNet.Attributes;
 namespace Tuf.Benchmarks;
 
 /// <summary>
-/// <see cref="Key.Verify"/> per scheme against the bare platform call on the same bytes (libsodium
-/// <c>crypto_sign_verify_detached</c>, <see cref="ECDsa.VerifyData(ReadOnlySpan{byte}, ReadOnlySpan{byte}, HashAlgorithmName, DSASignatureFormat)"/>,
+/// <see cref="Key.Verify"/> per scheme against the bare library call on the same bytes (NSec's
+/// <c>SignatureAlgorithm.Ed25519.Verify</c>, i.e. libsodium's <c>crypto_sign_verify_detached</c>, <see cref="ECDsa.VerifyData(ReadOnlySpan{byte}, ReadOnlySpan{byte}, HashAlgorithmName, DSASignatureFormat)"/>,
 /// <see cref="RSA.VerifyData(ReadOnlySpan{byte}, ReadOnlySpan{byte}, HashAlgorithmName, RSASignaturePadding)"/>).
 /// Goal: Key.Verify within 10% of bare. The payload is 1 KiB, about the size of a timestamp.json.
 /// </summary>
@@ -19,7 +19,7 @@ public class VerifyBenchmarks
     private Key _ed25519Key = null!;
     private Key _p256Key = null!;
     private Key _rsaKey = null!;
-    private byte[] _ed25519Public = null!;
+    private NSec.Cryptography.PublicKey _ed25519Public = null!;
     private ECDsa _bareEcdsa = null!;
     private RSA _bareRsa = null!;
     private byte[] _ed25519Sig = null!;
@@ -43,7 +43,7 @@ public class VerifyBenchmarks
         (_ed25519Key, _p256Key, _rsaKey) = (_ed25519.PublicKey, _p256.PublicKey, _rsa.PublicKey);
         (_ed25519Sig, _p256Sig, _rsaSig) = (_ed25519.Sign(_data), _p256.Sign(_data), _rsa.Sign(_data));
 
-        _ed25519Public = Convert.FromHexString(_ed25519Key.Public);
+        _ed25519Public = NSec.Cryptography.PublicKey.Import(NSec.Cryptography.SignatureAlgorithm.Ed25519, Convert.FromHexString(_ed25519Key.Public), NSec.Cryptography.KeyBlobFormat.RawPublicKey);
         _bareEcdsa = ECDsa.Create();
         _bareEcdsa.ImportFromPem(_p256Key.Public);
         _bareRsa = RSA.Create();
@@ -53,7 +53,7 @@ public class VerifyBenchmarks
         _role = new Role { KeyIds = ["k"], Threshold = 1 };
         _keys = new Dictionary<string, Key>(StringComparer.Ordinal) { ["k"] = _ed25519Key };
 
-        if (!Ed25519_KeyVerify() || !Ed25519_BareLibsodium() || !EcdsaP256_KeyVerify() || !EcdsaP256_BareDotNet()
+        if (!Ed25519_KeyVerify() || !Ed25519_BareNSec() || !EcdsaP256_KeyVerify() || !EcdsaP256_BareDotNet()
             || !RsaPss3072_KeyVerify() || !RsaPss3072_BareDotNet() || Ed25519_ThresholdCountValid() != 1)
         {
             throw new InvalidOperationException("benchmark setup: a signature does not verify");
@@ -74,7 +74,7 @@ public class VerifyBenchmarks
     public bool Ed25519_KeyVerify() => _ed25519Key.Verify(_data, _ed25519Sig);
 
     [Benchmark(Baseline = true)]
-    public bool Ed25519_BareLibsodium() => Sodium.Ed25519Verify(_ed25519Sig, _data, _ed25519Public);
+    public bool Ed25519_BareNSec() => NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(_ed25519Public, _data, _ed25519Sig);
 
     [Benchmark]
     public int Ed25519_ThresholdCountValid() => ThresholdVerifier.CountValid(_data, _ed25519Signatures, _role, _keys);

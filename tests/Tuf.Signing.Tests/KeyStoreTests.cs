@@ -190,3 +190,20 @@ public sealed class LegacyKeyFileTests
         (signer as IDisposable)?.Dispose();
     }
 }
+
+/// <summary>The key file's Argon2id is libsodium's <c>crypto_pwhash</c> (one lane, memlimit in bytes, opslimit passes).</summary>
+public sealed class KeyFileKdfTests
+{
+    [Fact]
+    public void DeriveKeyBytes_KnownParameters_MatchesAnIndependentImplementation()
+    {
+        // Expected values computed with Python cryptography's Argon2id (lanes=1, version 0x13).
+        var salt = Enumerable.Range(0, 16).Select(i => (byte)i).ToArray();
+        var key = new byte[32];
+        KeyFile.DeriveKeyBytes("correct horse battery staple"u8, salt, new KdfLimits(3, 64 * 1024), key);
+        Assert.Equal("bc240e180a205bd2e782cdc64983f247e76aeb8fb2133aec1570b70cccd68bff", Convert.ToHexStringLower(key));
+
+        KeyFile.DeriveKeyBytes([], salt, KdfLimits.Minimum, key);
+        Assert.Equal("31ed41e2d73f27fdfe4eb4bec651341e58ba43477051c6fe4adad735d82ee08a", Convert.ToHexStringLower(key));
+    }
+}

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -31,7 +30,7 @@ public sealed class TestKey
 
 /// <summary>
 /// Deterministic test keys: the same index always gives the same key, so repositories built in tests are
-/// reproducible. Ed25519 keys come from a fixed seed through libsodium; ECDSA P-256 keys from a fixed scalar.
+/// reproducible. Ed25519 keys come from a fixed seed (NSec); ECDSA P-256 keys from a fixed scalar.
 /// </summary>
 public static class TestKeys
 {
@@ -39,24 +38,11 @@ public static class TestKeys
     public static TestKey Ed25519(int index)
     {
         byte[] seed = SHA256.HashData(Encoding.UTF8.GetBytes($"tuf-dotnet-test-key-ed25519-{index}"));
-        var pk = new byte[32];
-        var sk = new byte[64];
-        if (NativeSodium.Init() < 0 || NativeSodium.SeedKeyPair(pk, sk, seed) != 0)
-        {
-            throw new InvalidOperationException("libsodium crypto_sign_seed_keypair failed");
-        }
-
+        var algorithm = NSec.Cryptography.SignatureAlgorithm.Ed25519;
+        var secret = NSec.Cryptography.Key.Import(algorithm, seed, NSec.Cryptography.KeyBlobFormat.RawPrivateKey);
+        var pk = secret.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey);
         var key = new Key { KeyType = "ed25519", Scheme = "ed25519", Public = Convert.ToHexStringLower(pk) };
-        return new TestKey(key, data =>
-        {
-            var sig = new byte[64];
-            if (NativeSodium.SignDetached(sig, out _, data, (ulong)data.Length, sk) != 0)
-            {
-                throw new InvalidOperationException("libsodium crypto_sign_detached failed");
-            }
-
-            return sig;
-        });
+        return new TestKey(key, data => algorithm.Sign(secret, data));
     }
 
     /// <summary>The ECDSA P-256 key number <paramref name="index"/> (keytype <c>ecdsa</c>, PEM public key, DER signatures).</summary>
@@ -68,19 +54,5 @@ public static class TestKeys
         string pem = ecdsa.ExportSubjectPublicKeyInfoPem() + "\n";
         var key = new Key { KeyType = "ecdsa", Scheme = "ecdsa-sha2-nistp256", Public = pem };
         return new TestKey(key, data => ecdsa.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
-    }
-
-    private static partial class NativeSodium
-    {
-        private const string Lib = "libsodium.so.23";
-
-        [DllImport(Lib, EntryPoint = "sodium_init")]
-        public static extern int Init();
-
-        [DllImport(Lib, EntryPoint = "crypto_sign_seed_keypair")]
-        public static extern int SeedKeyPair(byte[] pk, byte[] sk, byte[] seed);
-
-        [DllImport(Lib, EntryPoint = "crypto_sign_detached")]
-        public static extern int SignDetached(byte[] sig, out ulong sigLen, byte[] m, ulong mLen, byte[] sk);
     }
 }

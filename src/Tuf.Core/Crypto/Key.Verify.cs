@@ -13,7 +13,7 @@ public sealed partial class Key
     /// <param name="data">The signed bytes (canonical JSON of <c>signed</c>).</param>
     /// <param name="signature">The raw signature bytes (decoded from hex).</param>
     /// <returns><see langword="true"/> only for a valid signature.</returns>
-    /// <exception cref="DllNotFoundException">An <c>ed25519</c> key is checked and libsodium is not installed (a deployment error, not bad input).</exception>
+    /// <exception cref="DllNotFoundException">An <c>ed25519</c> key is checked and the libsodium native library that ships with NSec.Cryptography is missing (a deployment error, not bad input).</exception>
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         var verifier = GetVerifier();

@@ -10,9 +10,8 @@ namespace Tuf;
 /// <remarks>
 /// securesystemslib verifies with <c>PSS.AUTO</c> and go-tuf with <c>PSSSaltLengthAuto</c>: signers have used the
 /// digest length and the maximum salt length. .NET's <see cref="RSASignaturePadding.Pss"/> only accepts a salt as long
-/// as the digest, so a signature it rejects gets a second check: the RSA public operation (public values only, so no
-/// side channel matters) and the EMSA-PSS-VERIFY decoding of RFC 8017 §9.1.2 with salt-length recovery (see
-/// <see cref="PssEncoding"/>).
+/// as the digest (and is faster: it stays the first check), so a signature it rejects gets a second check through
+/// BouncyCastle with the salt length the signature carries (see <see cref="PssAnySaltLength"/>).
 /// </remarks>
 internal sealed class RsaPssScheme : ISignatureScheme
 {
@@ -71,7 +70,7 @@ internal sealed class RsaPssScheme : ISignatureScheme
             }
 
             var identity = "rsa:" + Convert.ToHexStringLower(rsa.ExportSubjectPublicKeyInfo());
-            return new Verifier(rsa, n, e, (int)bits, _hash.Hash, identity);
+            return new Verifier(rsa, new PssAnySaltLength(p.Modulus, p.Exponent, (int)bits, _hash.Hash), (int)bits, _hash.Hash, identity);
         }
         catch (CryptographicException)
         {
@@ -83,7 +82,7 @@ internal sealed class RsaPssScheme : ISignatureScheme
     /// <summary>One hash's parameters.</summary>
     internal sealed record HashInfo(string SchemeName, HashAlgorithmName Hash);
 
-    private sealed class Verifier(RSA rsa, BigInteger modulus, BigInteger exponent, int modulusBits, HashAlgorithmName hash, string identity)
+    private sealed class Verifier(RSA rsa, PssAnySaltLength anySalt, int modulusBits, HashAlgorithmName hash, string identity)
         : PublicKeyVerifier(identity)
     {
         private readonly int _modulusBytes = (modulusBits + 7) / 8;
@@ -111,7 +110,7 @@ internal sealed class RsaPssScheme : ISignatureScheme
                 // Fall through to the general check.
             }
 
-            return PssEncoding.VerifyAnySaltLength(data, signature, modulus, exponent, modulusBits, hash);
+            return anySalt.Verify(data, signature);
         }
     }
 }

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace Tuf;
 
 /// <summary>
-/// A private key that signs TUF metadata: <c>ed25519</c> (libsodium), <c>ecdsa-sha2-nistp256</c>/<c>-nistp384</c>
+/// A private key that signs TUF metadata: <c>ed25519</c> (NSec), <c>ecdsa-sha2-nistp256</c>/<c>-nistp384</c>
 /// (DER signatures) or <c>rsassa-pss-sha256</c> (salt length = digest length, as securesystemslib and go-tuf sign).
 /// Private material is zeroed or released on <see cref="Dispose"/>.
 /// </summary>
@@ -18,7 +18,7 @@ internal sealed class SigningKey : IDisposable
     private const string EcPublicKeyOid = "1.2.840.10045.2.1";
     private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
 
-    private readonly byte[]? _ed25519Secret; // seed || public key, pinned so the GC leaves no copies
+    private readonly NSec.Cryptography.Key? _ed25519; // in NSec's secure memory
     private readonly ECDsa? _ecdsa;
     private readonly RSA? _rsa;
     private readonly HashAlgorithmName _hash;
@@ -26,12 +26,12 @@ internal sealed class SigningKey : IDisposable
     private string? _keyId;
     private bool _disposed;
 
-    private SigningKey(string keyType, string scheme, string publicValue, byte[]? ed25519Secret, ECDsa? ecdsa, RSA? rsa, HashAlgorithmName hash)
+    private SigningKey(string keyType, string scheme, string publicValue, NSec.Cryptography.Key? ed25519, ECDsa? ecdsa, RSA? rsa, HashAlgorithmName hash)
     {
         KeyType = keyType;
         Scheme = scheme;
         _publicValue = publicValue;
-        _ed25519Secret = ed25519Secret;
+        _ed25519 = ed25519;
         _ecdsa = ecdsa;
         _rsa = rsa;
         _hash = hash;
@@ -52,7 +52,7 @@ internal sealed class SigningKey : IDisposable
     /// <summary>Generates a random Ed25519 key.</summary>
     public static SigningKey GenerateEd25519()
     {
-        Span<byte> seed = stackalloc byte[Sodium.Ed25519SeedBytes];
+        Span<byte> seed = stackalloc byte[Ed25519.SeedBytes];
         RandomNumberGenerator.Fill(seed);
         try
         {
@@ -67,15 +67,8 @@ internal sealed class SigningKey : IDisposable
     /// <summary>Derives an Ed25519 key from a 32-byte seed (deterministic; for tests and for imported keys).</summary>
     public static SigningKey GenerateEd25519FromSeed(ReadOnlySpan<byte> seed)
     {
-        if (seed.Length != Sodium.Ed25519SeedBytes)
-        {
-            throw new ArgumentException("An Ed25519 seed is 32 bytes", nameof(seed));
-        }
-
-        var secret = GC.AllocateArray<byte>(Sodium.Ed25519SecretKeyBytes, pinned: true);
-        Span<byte> publicKey = stackalloc byte[Sodium.Ed25519PublicKeyBytes];
-        Sodium.Ed25519SeedKeypair(seed, publicKey, secret);
-        return new SigningKey(Ed25519Scheme.SchemeName, Ed25519Scheme.SchemeName, Convert.ToHexStringLower(publicKey), secret, null, null, default);
+        var key = Ed25519.FromSeed(seed);
+        return new SigningKey(Ed25519Scheme.SchemeName, Ed25519Scheme.SchemeName, Convert.ToHexStringLower(Ed25519.PublicKeyOf(key)), key, null, null, default);
     }
 
     /// <summary>Generates a random ECDSA P-256 key (key type <c>ecdsa</c>, scheme <c>ecdsa-sha2-nistp256</c>).</summary>
@@ -239,11 +232,11 @@ internal sealed class SigningKey : IDisposable
     public byte[] ExportPkcs8()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_ed25519Secret is not null)
+        if (_ed25519 is not null)
         {
-            var der = new byte[Ed25519Pkcs8Prefix.Length + Sodium.Ed25519SeedBytes];
+            var der = new byte[Ed25519Pkcs8Prefix.Length + Ed25519.SeedBytes];
             Ed25519Pkcs8Prefix.CopyTo(der);
-            _ed25519Secret.AsSpan(0, Sodium.Ed25519SeedBytes).CopyTo(der.AsSpan(Ed25519Pkcs8Prefix.Length));
+            Ed25519.ExportSeed(_ed25519, der.AsSpan(Ed25519Pkcs8Prefix.Length));
             return der;
         }
 
@@ -269,11 +262,9 @@ internal sealed class SigningKey : IDisposable
     public byte[] Sign(ReadOnlySpan<byte> data)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_ed25519Secret is not null)
+        if (_ed25519 is not null)
         {
-            var signature = new byte[Sodium.Ed25519SignatureBytes];
-            Sodium.Ed25519Sign(signature, data, _ed25519Secret);
-            return signature;
+            return Ed25519.Sign(_ed25519, data);
         }
 
         if (_ecdsa is not null)
@@ -293,10 +284,7 @@ internal sealed class SigningKey : IDisposable
         }
 
         _disposed = true;
-        if (_ed25519Secret is not null)
-        {
-            CryptographicOperations.ZeroMemory(_ed25519Secret);
-        }
+        _ed25519?.Dispose();
 
         _ecdsa?.Dispose();
         _rsa?.Dispose();

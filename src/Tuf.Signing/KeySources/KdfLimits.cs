@@ -9,10 +9,10 @@ namespace Tuf.Signing;
 internal sealed record KdfLimits(ulong OpsLimit, ulong MemLimit)
 {
     /// <summary>libsodium's interactive limits (2 passes, 64 MiB): about a tenth of a second per key.</summary>
-    public static KdfLimits Interactive { get; } = new(Sodium.PwHashOpsLimitInteractive, Sodium.PwHashMemLimitInteractive);
+    public static KdfLimits Interactive { get; } = new(2, 64UL * 1024 * 1024);
 
-    /// <summary>The smallest limits libsodium accepts; for tests only.</summary>
-    public static KdfLimits Minimum { get; } = new(Sodium.PwHashOpsLimitMin, Sodium.PwHashMemLimitMin);
+    /// <summary>The smallest limits Argon2id accepts (1 pass, 8 KiB); for tests only.</summary>
+    public static KdfLimits Minimum { get; } = new(1, 8192);
 
     /// <summary>The limits new key files get unless a caller passes others (tests lower this).</summary>
     public static KdfLimits Default { get; set; } = Interactive;

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using NSec.Cryptography;
 
 namespace Tuf.Signing;
 
@@ -16,12 +18,22 @@ namespace Tuf.Signing;
 /// </code>
 /// The AEAD's associated data is <c>"tuf-net-key/1:" + keyid</c>, so a ciphertext cannot be moved under another
 /// public key unnoticed. The public key is in clear so that listing keys and building metadata need no passphrase.
+/// Argon2id (one lane, <c>memlimit</c> bytes, <c>opslimit</c> passes: libsodium's <c>crypto_pwhash</c>) and
+/// XChaCha20-Poly1305 come from NSec.Cryptography.
 /// </summary>
 internal sealed class KeyFile
 {
     public const string FormatName = "tuf-net-key";
     public const int FormatVersion = 1;
+
+    /// <summary>Argon2id salt size.</summary>
+    public const int SaltBytes = 16;
+
+    /// <summary>XChaCha20-Poly1305 nonce size (random nonces are safe at this size).</summary>
+    public const int NonceBytes = 24;
+
     private const int MaxFileBytes = 64 * 1024;
+    private static readonly AeadAlgorithm s_aead = AeadAlgorithm.XChaCha20Poly1305;
 
     public required string Name { get; init; }
 
@@ -40,47 +52,29 @@ internal sealed class KeyFile
     /// <summary>Encrypts <paramref name="pkcs8"/> under a key derived from <paramref name="passphrase"/>.</summary>
     public static KeyFile Encrypt(string name, Key publicKey, string keyId, ReadOnlySpan<byte> pkcs8, ReadOnlySpan<char> passphrase, KdfLimits limits)
     {
-        var salt = new byte[Sodium.PwHashSaltBytes];
-        var nonce = new byte[Sodium.AeadNonceBytes];
-        Sodium.RandomBytes(salt);
-        Sodium.RandomBytes(nonce);
-        Span<byte> aeadKey = stackalloc byte[Sodium.AeadKeyBytes];
-        try
+        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        var nonce = RandomNumberGenerator.GetBytes(NonceBytes);
+        using var aeadKey = DeriveKey(passphrase, salt, limits);
+        var ciphertext = new byte[pkcs8.Length + s_aead.TagSize];
+        s_aead.Encrypt(aeadKey, nonce, AssociatedData(keyId), pkcs8, ciphertext);
+        return new KeyFile
         {
-            DeriveKey(aeadKey, passphrase, salt, limits);
-            var ciphertext = new byte[pkcs8.Length + Sodium.AeadTagBytes];
-            Sodium.AeadEncrypt(ciphertext, pkcs8, AssociatedData(keyId), nonce, aeadKey);
-            return new KeyFile
-            {
-                Name = name, PublicKey = publicKey, KeyId = keyId, Limits = limits, Salt = salt, Nonce = nonce, Ciphertext = ciphertext,
-            };
-        }
-        finally
-        {
-            Sodium.MemZero(aeadKey);
-        }
+            Name = name, PublicKey = publicKey, KeyId = keyId, Limits = limits, Salt = salt, Nonce = nonce, Ciphertext = ciphertext,
+        };
     }
 
     /// <summary>Decrypts the PKCS#8 DER private key; the caller zeroes the result after use.</summary>
     /// <exception cref="SigningException">The passphrase is wrong or the file was tampered with.</exception>
     public byte[] Decrypt(ReadOnlySpan<char> passphrase)
     {
-        Span<byte> aeadKey = stackalloc byte[Sodium.AeadKeyBytes];
-        try
+        using var aeadKey = DeriveKey(passphrase, Salt, Limits);
+        var plaintext = new byte[Ciphertext.Length - s_aead.TagSize];
+        if (!s_aead.Decrypt(aeadKey, Nonce, AssociatedData(KeyId), Ciphertext, plaintext))
         {
-            DeriveKey(aeadKey, passphrase, Salt, Limits);
-            var plaintext = new byte[Ciphertext.Length - Sodium.AeadTagBytes];
-            if (!Sodium.AeadDecrypt(plaintext, Ciphertext, AssociatedData(KeyId), Nonce, aeadKey))
-            {
-                throw new SigningException($"wrong passphrase for key '{Name}' (or its key file was modified)");
-            }
+            throw new SigningException($"wrong passphrase for key '{Name}' (or its key file was modified)");
+        }
 
-            return plaintext;
-        }
-        finally
-        {
-            Sodium.MemZero(aeadKey);
-        }
+        return plaintext;
     }
 
     public byte[] ToBytes()
@@ -151,8 +145,8 @@ internal sealed class KeyFile
             }
 
             var limits = new KdfLimits(kdf.GetProperty("opslimit").GetUInt64(), kdf.GetProperty("memlimit").GetUInt64());
-            if (limits.OpsLimit < Sodium.PwHashOpsLimitMin || limits.OpsLimit > KdfLimits.ReadMaximum.OpsLimit
-                || limits.MemLimit < Sodium.PwHashMemLimitMin || limits.MemLimit > KdfLimits.ReadMaximum.MemLimit)
+            if (limits.OpsLimit < KdfLimits.Minimum.OpsLimit || limits.OpsLimit > KdfLimits.ReadMaximum.OpsLimit
+                || limits.MemLimit < KdfLimits.Minimum.MemLimit || limits.MemLimit > KdfLimits.ReadMaximum.MemLimit)
             {
                 throw new SigningException($"{source}: key file Argon2id limits out of range");
             }
@@ -160,7 +154,7 @@ internal sealed class KeyFile
             var salt = Convert.FromHexString(Str(kdf, "salt"));
             var nonce = Convert.FromHexString(Str(cipher, "nonce"));
             var ciphertext = Convert.FromBase64String(Str(cipher, "ciphertext"));
-            if (salt.Length != Sodium.PwHashSaltBytes || nonce.Length != Sodium.AeadNonceBytes || ciphertext.Length <= Sodium.AeadTagBytes)
+            if (salt.Length != SaltBytes || nonce.Length != NonceBytes || ciphertext.Length <= s_aead.TagSize)
             {
                 throw new SigningException($"{source}: malformed key file");
             }
@@ -188,18 +182,38 @@ internal sealed class KeyFile
 
     private static byte[] AssociatedData(string keyId) => Encoding.UTF8.GetBytes("tuf-net-key/1:" + keyId);
 
-    private static void DeriveKey(Span<byte> output, ReadOnlySpan<char> passphrase, ReadOnlySpan<byte> salt, KdfLimits limits)
+    /// <summary>The XChaCha20-Poly1305 key: Argon2id of the UTF-8 passphrase, as libsodium's <c>crypto_pwhash</c> derives it.</summary>
+    private static NSec.Cryptography.Key DeriveKey(ReadOnlySpan<char> passphrase, ReadOnlySpan<byte> salt, KdfLimits limits)
     {
         byte[] password = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(passphrase.Length));
         int n = Encoding.UTF8.GetBytes(passphrase, password);
+        Span<byte> keyBytes = stackalloc byte[s_aead.KeySize];
         try
         {
-            Sodium.PwHashArgon2id(output, password.AsSpan(0, n), salt, limits.OpsLimit, limits.MemLimit);
+            DeriveKeyBytes(password.AsSpan(0, n), salt, limits, keyBytes);
+            return NSec.Cryptography.Key.Import(s_aead, keyBytes, KeyBlobFormat.RawSymmetricKey);
         }
         finally
         {
-            Sodium.MemZero(password.AsSpan(0, n));
+            CryptographicOperations.ZeroMemory(keyBytes);
+            CryptographicOperations.ZeroMemory(password.AsSpan(0, n));
             ArrayPool<byte>.Shared.Return(password);
         }
+    }
+
+    /// <summary>
+    /// Argon2id version 0x13 with one lane, <c>opslimit</c> passes and <c>memlimit</c> bytes of memory: what
+    /// libsodium's <c>crypto_pwhash(..., crypto_pwhash_ALG_ARGON2ID13)</c> computes, so key files written by the
+    /// earlier libsodium layer open unchanged.
+    /// </summary>
+    internal static void DeriveKeyBytes(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, KdfLimits limits, Span<byte> output)
+    {
+        var argon2id = PasswordBasedKeyDerivationAlgorithm.Argon2id(new Argon2Parameters
+        {
+            DegreeOfParallelism = 1,
+            MemorySize = (long)(limits.MemLimit / 1024),
+            NumberOfPasses = (long)limits.OpsLimit,
+        });
+        argon2id.DeriveBytes(password, salt, output);
     }
 }

@@ -4,8 +4,8 @@ namespace Tuf.Signing;
 
 /// <summary>
 /// A folder of encrypted private keys, one file per key (<c>NAME.key.json</c>, mode 0600, folder 0700). Private
-/// keys are encrypted with XChaCha20-Poly1305 under a key derived from a passphrase with Argon2id (libsodium
-/// <c>crypto_pwhash</c>); public keys are stored in clear. The file format is described on <c>KeyFile</c> and in
+/// keys are encrypted with XChaCha20-Poly1305 under a key derived from a passphrase with Argon2id (as libsodium's
+/// <c>crypto_pwhash</c> does, through NSec.Cryptography); public keys are stored in clear. The file format is described on <c>KeyFile</c> and in
 /// docs/signing.md.
 /// </summary>
 public sealed partial class KeyStore
@@ -114,7 +114,7 @@ public sealed partial class KeyStore
         }
         finally
         {
-            Sodium.MemZero(pkcs8);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(pkcs8);
         }
     }
 
@@ -130,7 +130,7 @@ public sealed partial class KeyStore
         }
         finally
         {
-            Sodium.MemZero(pkcs8);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(pkcs8);
         }
 
         CreateDirectory();

@@ -3,7 +3,7 @@ namespace Tuf.Signing;
 /// <summary>The kinds of key <see cref="KeyStore"/> can generate.</summary>
 public enum SigningKeyType
 {
-    /// <summary>Ed25519 (libsodium); key type and scheme <c>ed25519</c>.</summary>
+    /// <summary>Ed25519 (NSec); key type and scheme <c>ed25519</c>.</summary>
     Ed25519,
 
     /// <summary>ECDSA on P-256 with SHA-256; key type <c>ecdsa</c>, scheme <c>ecdsa-sha2-nistp256</c>.</summary>
