@@ -20,7 +20,7 @@ internal static class KeyCommand
     {
         var name = new Argument<string>("NAME") { Description = "The key's name in the store" };
         var type = new Option<string>("--type") { Description = "Key type", DefaultValueFactory = _ => "ed25519" };
-        type.AcceptOnlyFromAmong("ed25519", "ecdsa-p256", "rsa-3072");
+        type.AcceptOnlyFromAmong("ed25519", "ecdsa-p256", "rsa-3072", "ml-dsa-44", "ml-dsa-65", "ml-dsa-87");
         var keystore = KeyResolver.KeystoreOption();
         var command = new Command("generate", "Generate a key and store it encrypted") { name, type, keystore };
         command.SetGuardedAction(parse =>
@@ -30,6 +30,9 @@ internal static class KeyCommand
             {
                 "ecdsa-p256" => SigningKeyType.EcdsaP256,
                 "rsa-3072" => SigningKeyType.Rsa3072,
+                "ml-dsa-44" => SigningKeyType.MLDsa44,
+                "ml-dsa-65" => SigningKeyType.MLDsa65,
+                "ml-dsa-87" => SigningKeyType.MLDsa87,
                 _ => SigningKeyType.Ed25519,
             };
             string keyName = parse.GetValue(name)!;

@@ -21,6 +21,10 @@ internal static class SignatureSchemes
         Register(new RsaPssScheme(RsaPssScheme.Sha256));
         Register(new RsaPssScheme(RsaPssScheme.Sha384));
         Register(new RsaPssScheme(RsaPssScheme.Sha512));
+        foreach (var mlDsa in MLDsaScheme.All)
+        {
+            Register(mlDsa);
+        }
     }
 
     /// <summary>The names of the registered schemes.</summary>

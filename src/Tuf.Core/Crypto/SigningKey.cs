@@ -1,10 +1,16 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Generators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
 
 namespace Tuf;
 
 /// <summary>
-/// A private key that signs TUF metadata: <c>ed25519</c> (NSec), <c>ecdsa-sha2-nistp256</c>/<c>-nistp384</c>
+/// A private key that signs TUF metadata: <c>ml-dsa-44/1</c>, <c>-65/1</c>, <c>-87/1</c> (TAP 21, BouncyCastle), <c>ed25519</c> (NSec), <c>ecdsa-sha2-nistp256</c>/<c>-nistp384</c>
 /// (DER signatures) or <c>rsassa-pss-sha256</c> (salt length = digest length, as securesystemslib and go-tuf sign).
 /// Private material is zeroed or released on <see cref="Dispose"/>.
 /// </summary>
@@ -17,17 +23,20 @@ internal sealed class SigningKey : IDisposable
     private const string Ed25519Oid = "1.3.101.112";
     private const string EcPublicKeyOid = "1.2.840.10045.2.1";
     private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
+    private const string MLDsaOidPrefix = "2.16.840.1.101.3.4.3.";
 
     private readonly NSec.Cryptography.Key? _ed25519; // in NSec's secure memory
     private readonly ECDsa? _ecdsa;
     private readonly RSA? _rsa;
+    private readonly MLDsaPrivateKeyParameters? _mlDsa;
     private readonly HashAlgorithmName _hash;
     private readonly string _publicValue;
     private string? _keyId;
     private bool _disposed;
 
-    private SigningKey(string keyType, string scheme, string publicValue, NSec.Cryptography.Key? ed25519, ECDsa? ecdsa, RSA? rsa, HashAlgorithmName hash)
+    private SigningKey(string keyType, string scheme, string publicValue, NSec.Cryptography.Key? ed25519, ECDsa? ecdsa, RSA? rsa, HashAlgorithmName hash, MLDsaPrivateKeyParameters? mlDsa = null)
     {
+        _mlDsa = mlDsa;
         KeyType = keyType;
         Scheme = scheme;
         _publicValue = publicValue;
@@ -76,6 +85,19 @@ internal sealed class SigningKey : IDisposable
 
     /// <summary>Generates a random ECDSA P-384 key (key type <c>ecdsa</c>, scheme <c>ecdsa-sha2-nistp384</c>).</summary>
     public static SigningKey GenerateEcdsaP384() => FromEcdsa(ECDsa.Create(ECCurve.NamedCurves.nistP384));
+
+    /// <summary>Generates a random ML-DSA key (key type <c>ml-dsa</c>) for <paramref name="scheme"/> (<c>ml-dsa-44/1</c>, <c>ml-dsa-65/1</c> or <c>ml-dsa-87/1</c>).</summary>
+    /// <exception cref="ArgumentException">Not an ML-DSA scheme.</exception>
+    public static SigningKey GenerateMLDsa(string scheme)
+    {
+        var generator = new MLDsaKeyPairGenerator();
+        generator.Init(new MLDsaKeyGenerationParameters(new SecureRandom(), MLDsaSchemeNamed(scheme).Parameters));
+        return FromMLDsa((MLDsaPrivateKeyParameters)generator.GenerateKeyPair().Private);
+    }
+
+    /// <summary>The ML-DSA key FIPS 204's KeyGen derives from the 32-byte seed ξ (deterministic; for test vectors).</summary>
+    public static SigningKey FromMLDsaSeed(string scheme, ReadOnlySpan<byte> seed) =>
+        FromMLDsa(MLDsaPrivateKeyParameters.FromSeed(MLDsaSchemeNamed(scheme).Parameters, seed.ToArray()));
 
     /// <summary>Generates a random RSA-3072 key (key type <c>rsa</c>, scheme <c>rsassa-pss-sha256</c>).</summary>
     public static SigningKey GenerateRsa3072() => FromRsa(RSA.Create(3072));
@@ -208,6 +230,23 @@ internal sealed class SigningKey : IDisposable
         var bytes = der.ToArray();
         try
         {
+            if (oid.StartsWith(MLDsaOidPrefix, StringComparison.Ordinal))
+            {
+                MLDsaPrivateKeyParameters? mlDsa;
+                try
+                {
+                    mlDsa = PrivateKeyFactory.CreateKey(bytes) as MLDsaPrivateKeyParameters;
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or Org.BouncyCastle.Asn1.Asn1Exception or SecurityUtilityException)
+                {
+                    throw new ArgumentException("Malformed ML-DSA private key", nameof(der), e);
+                }
+
+                return mlDsa is not null && MLDsaScheme.For(mlDsa.Parameters) is not null
+                    ? FromMLDsa(mlDsa)
+                    : throw new ArgumentException($"Unsupported ML-DSA private key {ErrorText.Untrusted(oid)} (pure ML-DSA-44, -65 or -87 only)", nameof(der));
+            }
+
             switch (oid)
             {
                 case EcPublicKeyOid:
@@ -240,6 +279,11 @@ internal sealed class SigningKey : IDisposable
             return der;
         }
 
+        if (_mlDsa is not null)
+        {
+            return PrivateKeyInfoFactory.CreatePrivateKeyInfo(_mlDsa).GetEncoded();
+        }
+
         return _ecdsa is not null ? _ecdsa.ExportPkcs8PrivateKey() : _rsa!.ExportPkcs8PrivateKey();
     }
 
@@ -270,6 +314,16 @@ internal sealed class SigningKey : IDisposable
         if (_ecdsa is not null)
         {
             return _ecdsa.SignData(data, _hash, DSASignatureFormat.Rfc3279DerSequence);
+        }
+
+        if (_mlDsa is not null)
+        {
+            // TAP 21 version 1: pure ML-DSA (hedged), empty context, over "tuf" || 0x01 || SHA-512(data).
+            var message = MLDsaScheme.SignedMessage(data);
+            var signer = new MLDsaSigner(_mlDsa.Parameters, deterministic: false);
+            signer.Init(true, new ParametersWithRandom(_mlDsa, new SecureRandom()));
+            signer.BlockUpdate(message, 0, message.Length);
+            return signer.GenerateSignature();
         }
 
         return _rsa!.SignData(data, _hash, RSASignaturePadding.Pss);
@@ -320,6 +374,17 @@ internal sealed class SigningKey : IDisposable
 
         var pem = PemEncoding.WriteString("PUBLIC KEY", ecdsa.ExportSubjectPublicKeyInfo()) + "\n";
         return new SigningKey(EcdsaScheme.GenericKeyType, curve.SchemeName, pem, null, ecdsa, null, curve.Hash);
+    }
+
+    private static MLDsaScheme MLDsaSchemeNamed(string scheme) =>
+        MLDsaScheme.All.FirstOrDefault(s => s.Name == scheme) ?? throw new ArgumentException($"'{scheme}' is not an ML-DSA scheme (ml-dsa-44/1, ml-dsa-65/1, ml-dsa-87/1)", nameof(scheme));
+
+    private static SigningKey FromMLDsa(MLDsaPrivateKeyParameters key)
+    {
+        var scheme = MLDsaScheme.For(key.Parameters) ?? throw new ArgumentException("Unsupported ML-DSA parameter set", nameof(key));
+        var spki = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(key.GetPublicKey()).GetEncoded();
+        var pem = PemEncoding.WriteString("PUBLIC KEY", spki) + "\n";
+        return new SigningKey(MLDsaScheme.KeyTypeName, scheme.Name, pem, null, null, null, default, key);
     }
 
     private static SigningKey FromRsa(RSA rsa)

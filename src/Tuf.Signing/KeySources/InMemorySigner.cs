@@ -16,6 +16,9 @@ internal sealed class InMemorySigner : ISigner, IDisposable
         SigningKeyType.Ed25519 => SigningKey.GenerateEd25519(),
         SigningKeyType.EcdsaP256 => SigningKey.GenerateEcdsaP256(),
         SigningKeyType.Rsa3072 => SigningKey.GenerateRsa3072(),
+        SigningKeyType.MLDsa44 => SigningKey.GenerateMLDsa("ml-dsa-44/1"),
+        SigningKeyType.MLDsa65 => SigningKey.GenerateMLDsa("ml-dsa-65/1"),
+        SigningKeyType.MLDsa87 => SigningKey.GenerateMLDsa("ml-dsa-87/1"),
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     });
 

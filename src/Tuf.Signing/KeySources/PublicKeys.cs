@@ -110,7 +110,7 @@ internal static class PublicKeys
         return FromPem(text, path);
     }
 
-    /// <summary>Reads a PEM SubjectPublicKeyInfo (Ed25519, ECDSA P-256 or RSA).</summary>
+    /// <summary>Reads a PEM SubjectPublicKeyInfo (Ed25519, ML-DSA-44/65/87, ECDSA P-256 or RSA).</summary>
     public static Key FromPem(string pem, string source)
     {
         if (!PemEncoding.TryFind(pem, out var fields) || pem[fields.Label] is not "PUBLIC KEY")
@@ -122,6 +122,15 @@ internal static class PublicKeys
         if (der.Length == Ed25519SpkiPrefix.Length + 32 && der.AsSpan().StartsWith(Ed25519SpkiPrefix))
         {
             return new Key { KeyType = "ed25519", Scheme = "ed25519", Public = Convert.ToHexStringLower(der.AsSpan(Ed25519SpkiPrefix.Length)) };
+        }
+
+        string canonicalPem = PemEncoding.WriteString("PUBLIC KEY", der) + "\n";
+        foreach (var mlDsa in MLDsaScheme.All)
+        {
+            if (mlDsa.TryParse(MLDsaScheme.KeyTypeName, canonicalPem) is not null)
+            {
+                return new Key { KeyType = MLDsaScheme.KeyTypeName, Scheme = mlDsa.Name, Public = canonicalPem };
+            }
         }
 
         try
