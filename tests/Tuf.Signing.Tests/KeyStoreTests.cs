@@ -207,3 +207,30 @@ public sealed class KeyFileKdfTests
         Assert.Equal("31ed41e2d73f27fdfe4eb4bec651341e58ba43477051c6fe4adad735d82ee08a", Convert.ToHexStringLower(key));
     }
 }
+
+/// <summary>ML-DSA private keys in the key store: encrypted like the others, unlocked to sign for the same key.</summary>
+public sealed class MLDsaKeyStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tuf-keystore-mldsa-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData(SigningKeyType.MLDsa44, "ml-dsa-44/1")]
+    [InlineData(SigningKeyType.MLDsa65, "ml-dsa-65/1")]
+    [InlineData(SigningKeyType.MLDsa87, "ml-dsa-87/1")]
+    public async Task GenerateThenUnlock_MLDsa_SignsForTheStoredPublicKey(SigningKeyType type, string scheme)
+    {
+        var store = new KeyStore(_dir) { Limits = KdfLimits.Minimum };
+        var entry = store.Generate("pq", type, "passphrase");
+        var signer = store.Unlock("pq", "passphrase");
+        byte[] data = "signed"u8.ToArray();
+
+        Assert.Equal(("ml-dsa", scheme), (entry.PublicKey.KeyType, entry.PublicKey.Scheme));
+        Assert.Equal(entry.KeyId, signer.KeyId);
+        byte[] signature = await signer.SignAsync(data);
+        Assert.True(entry.PublicKey.Verify(data, signature));
+        Assert.DoesNotContain("PRIVATE", File.ReadAllText(Path.Combine(_dir, "pq.key.json")), StringComparison.Ordinal);
+        (signer as IDisposable)?.Dispose();
+    }
+}

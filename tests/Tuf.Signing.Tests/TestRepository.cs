@@ -7,15 +7,17 @@ internal sealed class TestRepository : IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
-    public TestRepository(bool consistentSnapshot = true, int rootKeys = 1, int rootThreshold = 1)
+    public TestRepository(bool consistentSnapshot = true, int rootKeys = 1, int rootThreshold = 1,
+        SigningKeyType rootType = SigningKeyType.Ed25519, SigningKeyType targetsType = SigningKeyType.Ed25519,
+        SigningKeyType snapshotType = SigningKeyType.Ed25519, SigningKeyType timestampType = SigningKeyType.Ed25519)
     {
         Directory = Path.Combine(Path.GetTempPath(), "tuf-signing-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         Time = new FakeTimeProvider(Start);
-        RootKeys = Enumerable.Range(0, rootKeys).Select(_ => NewKey()).ToList();
-        Targets = NewKey();
-        Snapshot = NewKey();
-        Timestamp = NewKey();
+        RootKeys = Enumerable.Range(0, rootKeys).Select(_ => NewKey(rootType)).ToList();
+        Targets = NewKey(targetsType);
+        Snapshot = NewKey(snapshotType);
+        Timestamp = NewKey(timestampType);
         var editor = RepositoryEditor.Init(Directory, new RepositoryInitOptions
         {
             RootKeys = RootKeys.Select(k => k.PublicKey).ToList(),

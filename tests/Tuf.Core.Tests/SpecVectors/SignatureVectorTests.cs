@@ -35,7 +35,7 @@ public class SignatureVectorTests(ITestOutputHelper output)
     [Fact]
     public void SignatureVectors_CoverEverySchemeWithValidAndInvalidCases()
     {
-        foreach (var scheme in new[] { "ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "rsassa-pss-sha256" })
+        foreach (var scheme in new[] { "ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "rsassa-pss-sha256", "ml-dsa-44-v1", "ml-dsa-65-v1", "ml-dsa-87-v1" })
         {
             var outcomes = CaseDirectories(Path.Combine(Committed, scheme)).Select(d => VectorCase.Load(d).Expected).ToList();
             Assert.Contains(true, outcomes);

@@ -135,4 +135,34 @@ public sealed class UpdaterInteropTests
         Assert.Equal(2, updater.TrustedRoot!.Version);
         await AssertDownloadsAsync(updater, [("a", "v2")]);
     }
+
+    [Fact]
+    public async Task EveryScheme_RootEd25519_TargetsSnapshotTimestampMLDsa_DelegatesEcdsaRsaAndMLDsa_RefreshesAndDownloads()
+    {
+        using var repo = new TestRepository(rootType: SigningKeyType.Ed25519, targetsType: SigningKeyType.MLDsa65,
+            snapshotType: SigningKeyType.MLDsa44, timestampType: SigningKeyType.MLDsa87);
+        var ecdsa = TestRepository.NewKey(SigningKeyType.EcdsaP256);
+        var rsa = TestRepository.NewKey(SigningKeyType.Rsa3072);
+        var mlDsa = TestRepository.NewKey(SigningKeyType.MLDsa87);
+        var editor = repo.Open();
+        editor.Delegate("ec", [ecdsa.PublicKey], 1, ["ec/*"], null, terminating: false);
+        editor.Delegate("rs", [rsa.PublicKey], 1, ["rs/*"], null, terminating: false);
+        editor.Delegate("pq", [mlDsa.PublicKey], 1, ["pq/*"], null, terminating: false);
+        await editor.AddTargetsAsync([new TargetSource("top.txt", repo.WriteSource("top", "top"))]);
+        await editor.AddTargetsAsync([new TargetSource("ec/a.txt", repo.WriteSource("ec", "ecdsa"))], "ec");
+        await editor.AddTargetsAsync([new TargetSource("rs/a.txt", repo.WriteSource("rs", "rsa"))], "rs");
+        await editor.AddTargetsAsync([new TargetSource("pq/a.txt", repo.WriteSource("pq", "ml-dsa"))], "pq");
+        editor.Save();
+        await repo.CommitAsync([.. repo.AllKeys, ecdsa, rsa, mlDsa]);
+
+        var root = File.ReadAllBytes(Path.Combine(repo.Directory, "metadata", "1.root.json"));
+        var (updater, _, _) = await ClientAsync(repo, root);
+        using (updater)
+        {
+            await AssertDownloadsAsync(updater, [("top.txt", "top"), ("ec/a.txt", "ecdsa"), ("rs/a.txt", "rsa"), ("pq/a.txt", "ml-dsa")]);
+        }
+
+        var schemes = MetadataParser.Parse<Root>(root).Signed.Keys.Values.Select(k => k.Scheme).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["ed25519", "ml-dsa-44/1", "ml-dsa-65/1", "ml-dsa-87/1"], schemes);
+    }
 }

@@ -37,6 +37,11 @@ public static class SignatureVectorGenerator
         Ecdsa(w, EcdsaScheme.P256, EcdsaScheme.P384);
         Ecdsa(w, EcdsaScheme.P384, EcdsaScheme.P256);
         RsaPss(w);
+        foreach (var (scheme, other) in new[] { ("ml-dsa-44/1", "ml-dsa-65/1"), ("ml-dsa-65/1", "ml-dsa-87/1"), ("ml-dsa-87/1", "ml-dsa-44/1") })
+        {
+            MLDsa(w, scheme, other);
+        }
+
         UnknownScheme(w);
         return w.Randomized;
     }
@@ -56,6 +61,12 @@ public static class SignatureVectorGenerator
         generator), so all files are reproducible except the `sig.hex` of ECDSA and RSA-PSS cases signed by .NET, whose
         signatures are randomized. The `valid-salt-*` RSA-PSS signatures (salt length max, 0 and 20) were made with
         Python `cryptography`. Every case's outcome was also checked with Python `cryptography` (PSS salt length AUTO).
+
+        `ml-dsa-44-v1`, `ml-dsa-65-v1`, `ml-dsa-87-v1` are TAP 21's schemes `ml-dsa-44/1`, `ml-dsa-65/1`, `ml-dsa-87/1`
+        (the folder cannot hold a `/`): keys from fixed 32-byte FIPS 204 seeds, signatures by deterministic pure ML-DSA
+        (BouncyCastle) over `0x74 0x75 0x66 0x01 || SHA-512(data)` with an empty context, so every file is reproducible.
+        The invalid cases sign with another version byte, a non-empty context, HashML-DSA, the raw data or its bare
+        digest, or label a key of another parameter set with the scheme.
 
         """;
 
@@ -161,6 +172,68 @@ public static class SignatureVectorGenerator
         w.Case(scheme, "keytype-mismatch", With(keyA, keyType: "ecdsa"), data, sig, false);
         var der = Convert.FromBase64String(string.Concat(keyA.Public.Split('\n').Where(l => !l.StartsWith("-----", StringComparison.Ordinal))));
         w.Case(scheme, "key-as-hex", With(keyA, pub: Convert.ToHexStringLower(der)), data, sig, false);
+    }
+
+    private static void MLDsa(Writer w, string scheme, string otherScheme)
+    {
+        string folder = scheme.Replace("/", "-v", StringComparison.Ordinal);
+        using var a = SigningKey.FromMLDsaSeed(scheme, FixedBytes(scheme + " key A", HashAlgorithmName.SHA256));
+        using var b = SigningKey.FromMLDsaSeed(scheme, FixedBytes(scheme + " key B", HashAlgorithmName.SHA256));
+        using var other = SigningKey.FromMLDsaSeed(otherScheme, FixedBytes(otherScheme + " key A", HashAlgorithmName.SHA256));
+        var parameters = MLDsaScheme.All.Single(x => x.Name == scheme).Parameters;
+        var privateA = MLDsaPrivate(scheme, "key A");
+        var data = Message(scheme);
+        var message = MLDsaScheme.SignedMessage(data);
+        var sig = SignMLDsa(privateA, message, null);
+        var keyA = a.PublicKey;
+
+        w.Case(folder, "valid", keyA, data, sig, true);
+        w.Case(folder, "valid-empty-data", keyA, [], SignMLDsa(privateA, MLDsaScheme.SignedMessage([]), null), true);
+        w.Case(folder, "wrong-key", b.PublicKey, data, sig, false);
+        w.Case(folder, "flipped-bit-signature", keyA, data, FlipBit(sig, 100), false);
+        w.Case(folder, "flipped-bit-data", keyA, FlipBit(data, 3), sig, false);
+        w.Case(folder, "truncated-signature", keyA, data, sig[..^1], false);
+        w.Case(folder, "extended-signature", keyA, data, [.. sig, 0], false);
+        w.Case(folder, "empty-signature", keyA, data, [], false);
+        foreach (byte version in new byte[] { 0, 2 })
+        {
+            var otherVersion = (byte[])message.Clone();
+            otherVersion[3] = version;
+            w.Case(folder, $"version-{version}-message", keyA, data, SignMLDsa(privateA, otherVersion, null), false);
+        }
+
+        w.Case(folder, "raw-data-signed", keyA, data, SignMLDsa(privateA, data, null), false);
+        w.Case(folder, "bare-sha512-signed", keyA, data, SignMLDsa(privateA, SHA512.HashData(data), null), false);
+        w.Case(folder, "non-empty-context", keyA, data, SignMLDsa(privateA, message, "tuf"u8.ToArray()), false);
+        var hashParameters = scheme switch
+        {
+            "ml-dsa-44/1" => Org.BouncyCastle.Crypto.Parameters.MLDsaParameters.ml_dsa_44_with_sha512,
+            "ml-dsa-65/1" => Org.BouncyCastle.Crypto.Parameters.MLDsaParameters.ml_dsa_65_with_sha512,
+            _ => Org.BouncyCastle.Crypto.Parameters.MLDsaParameters.ml_dsa_87_with_sha512,
+        };
+        var hashSigner = new Org.BouncyCastle.Crypto.Signers.HashMLDsaSigner(hashParameters, deterministic: true);
+        hashSigner.Init(true, Org.BouncyCastle.Crypto.Parameters.MLDsaPrivateKeyParameters.FromSeed(hashParameters, privateA.GetSeed()));
+        hashSigner.BlockUpdate(message, 0, message.Length);
+        w.Case(folder, "hashml-dsa-signature", keyA, data, hashSigner.GenerateSignature(), false);
+        w.Case(folder, "other-parameter-set-key", With(other.PublicKey, scheme: scheme), data, SignMLDsa(MLDsaPrivate(otherScheme, "key A"), message, null), false);
+        w.Case(folder, "keytype-mismatch", With(keyA, keyType: "ecdsa"), data, sig, false);
+        w.Case(folder, "unknown-version-scheme", With(keyA, scheme: scheme[..^1] + "2"), data, sig, false);
+        var der = Convert.FromBase64String(string.Concat(keyA.Public.Split('\n').Where(l => !l.StartsWith("-----", StringComparison.Ordinal))));
+        w.Case(folder, "key-as-hex", With(keyA, pub: Convert.ToHexStringLower(der)), data, sig, false);
+        _ = parameters;
+    }
+
+    private static Org.BouncyCastle.Crypto.Parameters.MLDsaPrivateKeyParameters MLDsaPrivate(string scheme, string label) =>
+        Org.BouncyCastle.Crypto.Parameters.MLDsaPrivateKeyParameters.FromSeed(
+            MLDsaScheme.All.Single(x => x.Name == scheme).Parameters, FixedBytes(scheme + " " + label, HashAlgorithmName.SHA256));
+
+    /// <summary>Deterministic pure ML-DSA (reproducible vectors), with the context given or an empty one.</summary>
+    private static byte[] SignMLDsa(Org.BouncyCastle.Crypto.Parameters.MLDsaPrivateKeyParameters key, byte[] message, byte[]? context)
+    {
+        var signer = new Org.BouncyCastle.Crypto.Signers.MLDsaSigner(key.Parameters, deterministic: true);
+        signer.Init(true, context is null ? key : new Org.BouncyCastle.Crypto.Parameters.ParametersWithContext(key, context));
+        signer.BlockUpdate(message, 0, message.Length);
+        return signer.GenerateSignature();
     }
 
     private static void UnknownScheme(Writer w)
