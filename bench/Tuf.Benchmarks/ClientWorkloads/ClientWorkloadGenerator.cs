@@ -8,12 +8,12 @@ namespace Tuf.Benchmarks.ClientWorkloads;
 /// Writes static TUF repositories (consistent snapshots, ed25519) for the whole-process client benchmarks:
 /// <c>small</c> (10 targets), <c>targets100k</c> (100,000 targets in one targets.json), <c>bins1024</c> (1,024 hash-bin
 /// delegations with path_hash_prefixes), <c>roots200</c> (200 root versions, key rotated at every version) and
-/// <c>big100m</c> (one 100 MiB target). Layout: OUT/root.json (trusted root v1), OUT/metadata/, OUT/targets/,
+/// <c>big100m</c> (one 100 MiB target); <c>targets100k-mldsa65</c> is targets100k with an ML-DSA-65 targets key (TAP 21). Layout: OUT/root.json (trusted root v1), OUT/metadata/, OUT/targets/,
 /// OUT/target.txt (the target path to download). Keys come from fixed seeds, so output is reproducible.
 /// </summary>
 internal static class ClientWorkloadGenerator
 {
-    public static readonly string[] Names = ["small", "targets100k", "bins1024", "roots200", "big100m"];
+    public static readonly string[] Names = ["small", "targets100k", "bins1024", "roots200", "big100m", "targets100k-mldsa65"];
 
     private static readonly DateTimeOffset Expires = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -47,7 +47,9 @@ internal static class ClientWorkloadGenerator
             using var rootKey = NextKey();
             using var timestampKey = NextKey();
             using var snapshotKey = NextKey();
-            using var targetsKey = NextKey();
+            using var targetsKey = workload.EndsWith("-mldsa65", StringComparison.Ordinal)
+                ? SigningKey.FromMLDsaSeed("ml-dsa-65/1", SHA256.HashData(Encoding.UTF8.GetBytes("client workload ml-dsa-65 targets key")))
+                : NextKey();
             var root = new Root { Expires = Expires, ConsistentSnapshot = true };
             foreach (var (role, key) in new[] { ("root", rootKey), ("timestamp", timestampKey), ("snapshot", snapshotKey), ("targets", targetsKey) })
             {
@@ -73,6 +75,7 @@ internal static class ClientWorkloadGenerator
                     targetToFetch = "files/file-7.txt";
                     break;
                 case "targets100k":
+                case "targets100k-mldsa65":
                     for (int i = 0; i < 100_000; i++)
                     {
                         // Metadata only (like a large package index); only the fetched target exists as a file.
