@@ -64,6 +64,15 @@ internal static partial class ServerSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<ErrorHandlingMiddleware>();
+
+        // prometheus-net's HTTP metrics (requests in progress, counts and durations by method, status and endpoint),
+        // in the server's own registry next to its counters.
+        var metrics = app.Services.GetRequiredService<Observability.ServerMetrics>();
+        app.UseRouting();
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ServerOptions>>().Value.HttpMetrics)
+        {
+            Prometheus.HttpMetricsMiddlewareExtensions.UseHttpMetrics(app, options => options.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(metrics.Registry)));
+        }
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
         app.MapNotaryEndpoints();

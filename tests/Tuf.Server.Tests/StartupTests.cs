@@ -86,6 +86,21 @@ public sealed class StartupTests
         Assert.Contains("# TYPE tuf_http_requests_total counter", metrics, StringComparison.Ordinal);
         Assert.Contains("tuf_http_requests_total{code=\"404\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("tuf_publishes_total 0", metrics, StringComparison.Ordinal);
+
+        // prometheus-net's own process and runtime metrics; its per-request HTTP metrics only when asked for.
+        Assert.Contains("process_cpu_seconds_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("dotnet_collection_count_total", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("http_requests_received_total", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_HttpMetricsEnabled_ServesPrometheusNetsHttpMetricsByEndpoint()
+    {
+        using var host = ServerHost.Start(settings: new Dictionary<string, string?> { ["Server:HttpMetrics"] = "true" });
+        Assert.Equal("ok", await host.Client.GetStringAsync("healthz"));
+        var metrics = await host.Client.GetStringAsync("metrics");
+        Assert.Contains("http_requests_received_total{code=\"200\",method=\"GET\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("http_request_duration_seconds_bucket", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

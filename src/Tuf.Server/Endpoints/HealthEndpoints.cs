@@ -11,7 +11,8 @@ internal static class HealthEndpoints
     {
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
         app.MapGet("/readyz", ReadyAsync);
-        app.MapGet("/metrics", (ServerMetrics metrics) => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", async (ServerMetrics metrics, CancellationToken cancellationToken) =>
+            TypedResults.Text(await metrics.RenderAsync(cancellationToken).ConfigureAwait(false), "text/plain; version=0.0.4; charset=utf-8"));
         return app;
     }
 
