@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Tuf.Rollout;
 
 namespace Tuf.Rollout.Tests;
@@ -150,23 +151,23 @@ public class RolloutDecisionTests
         return JsonSerializer.Deserialize(bytes, RolloutJsonContext.Default.RolloutJournal)!.State;
     }
 
-    private static void Holds(Func<Scenario, bool> property) =>
-        FsCheck.Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(ScenarioGen.ToArbitrary(), property));
+    /// <summary>The property over random scenarios; the tests run it 500 times (<c>[Property(MaxTest = 500)]</c>).</summary>
+    private static Property Holds(Func<Scenario, bool> property) => Prop.ForAll(ScenarioGen.ToArbitrary(), property);
 
-    [Fact]
-    public void Decide_RandomHealthOutcomes_LimitsAlwaysHold()
+    [Property(MaxTest = 500)]
+    public Property Decide_RandomHealthOutcomes_LimitsAlwaysHold()
     {
-        Holds(s =>
+        return Holds(s =>
         {
             var (final, violations) = Simulate(s);
             return violations.Count == 0 && final.IsTerminal;
         });
     }
 
-    [Fact]
-    public void Decide_Pause_StopsAfterTheBatchThatExceededTheRatioWithTheRestUntouched()
+    [Property(MaxTest = 500)]
+    public Property Decide_Pause_StopsAfterTheBatchThatExceededTheRatioWithTheRestUntouched()
     {
-        Holds(s =>
+        return Holds(s =>
         {
             if (s.Settings.Update.FailureAction != FailureAction.Pause)
             {
@@ -188,10 +189,10 @@ public class RolloutDecisionTests
         });
     }
 
-    [Fact]
-    public void Decide_Rollback_ReturnsEveryTouchedInstanceAndLeavesTheRestUntouched()
+    [Property(MaxTest = 500)]
+    public Property Decide_Rollback_ReturnsEveryTouchedInstanceAndLeavesTheRestUntouched()
     {
-        Holds(s =>
+        return Holds(s =>
         {
             if (s.Settings.Update.FailureAction != FailureAction.Rollback)
             {
@@ -214,10 +215,10 @@ public class RolloutDecisionTests
         });
     }
 
-    [Fact]
-    public void Decide_Continue_ReachesEveryInstanceWhateverFails()
+    [Property(MaxTest = 500)]
+    public Property Decide_Continue_ReachesEveryInstanceWhateverFails()
     {
-        Holds(s =>
+        return Holds(s =>
         {
             if (s.Settings.Update.FailureAction != FailureAction.Continue)
             {

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace Tuf.Signing.Tests;
 
@@ -86,13 +87,13 @@ public sealed class RepositoryEditorMoreTests
         repo.Verify();
     }
 
-    [Fact]
-    public void Property_BinsRouting_EveryTargetFoundInItsBin()
+    [Property(MaxTest = 8)]
+    public Property Property_BinsRouting_EveryTargetFoundInItsBin()
     {
         var segment = Gen.Elements("a", "b", "lib", "x.y", "ö", "v1.2", "data-file");
         var pathGen = Gen.Choose(1, 3).SelectMany(n => Gen.ArrayOf(segment, n)).Select(parts => string.Join('/', parts));
         var setGen = Gen.NonEmptyListOf(pathGen).Select(l => l.Distinct().Take(12).ToList());
-        Prop.ForAll(setGen.ToArbitrary(), paths =>
+        return Prop.ForAll(setGen.ToArbitrary(), paths =>
         {
             using var repo = new TestRepository();
             var binKey = TestRepository.NewKey();
@@ -104,6 +105,6 @@ public sealed class RepositoryEditorMoreTests
             var verified = repo.Verify();
             var bins = verified.Roles["targets"].Delegations!.SuccinctRoles!;
             return paths.All(p => verified.FindTarget(p).Role == bins.GetRoleForTarget(p));
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(8));
+        });
     }
 }

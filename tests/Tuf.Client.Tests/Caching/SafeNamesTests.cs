@@ -1,6 +1,7 @@
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace Tuf.Client.Tests.Caching;
 
@@ -39,10 +40,10 @@ public sealed class SafeNamesTests
         Assert.Equal(expected, SafeNames.FileName(path));
     }
 
-    [Fact]
-    public void FileName_AnyString_IsOneSafeBoundedFileName()
+    [Property(MaxTest = 1000)]
+    public Property FileName_AnyString_IsOneSafeBoundedFileName()
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(1000), Prop.ForAll(ArbMap.Default.ArbFor<string>(), (string s) =>
+        return Prop.ForAll(ArbMap.Default.ArbFor<string>(), (string s) =>
         {
             s ??= string.Empty;
             if (s.Any(char.IsSurrogate))
@@ -55,17 +56,17 @@ public sealed class SafeNamesTests
                 && name != "." && name != ".."
                 && name.All(c => c < 128 && c != '/' && c != '\\' && c != '\0')
                 && Path.GetFileName(name) == name;
-        }));
+        });
     }
 
-    [Fact]
-    public void Quote_IsInjective_DistinctNamesGiveDistinctFiles()
+    [Property(MaxTest = 500)]
+    public Property Quote_IsInjective_DistinctNamesGiveDistinctFiles()
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(ArbMap.Default.ArbFor<(string?, string?)>(), ((string? A, string? B) p) =>
+        return Prop.ForAll(ArbMap.Default.ArbFor<(string?, string?)>(), ((string? A, string? B) p) =>
         {
             string a = p.A ?? string.Empty, b = p.B ?? string.Empty;
             bool sameBytes = Encoding.UTF8.GetBytes(a).AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(b));
             return sameBytes == (SafeNames.Quote(a) == SafeNames.Quote(b));
-        }));
+        });
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace Tuf.Core.Tests.Crypto;
 
@@ -57,10 +58,9 @@ public class DigestsTests
         Assert.Throws<LengthOrHashMismatchException>(() => Digests.Verify(s_abc, 3, Hashes(("sha256", AbcSha256), (algorithm, hex)), "abc"));
     }
 
-    [Fact]
-    public void StreamingVerifier_ChunkedInput_AcceptsExactlyTheSignedBytes()
-    {
-        var prop = Prop.ForAll(
+    [Property(MaxTest = 200)]
+    public Property StreamingVerifier_ChunkedInput_AcceptsExactlyTheSignedBytes() =>
+        Prop.ForAll(
             ArbMap.Default.ArbFor<byte[]>(),
             ArbMap.Default.ArbFor<PositiveInt>(),
             (data, chunk) =>
@@ -75,8 +75,6 @@ public class DigestsTests
                 verifier.Verify();
                 return verifier.Length == data.Length;
             });
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), prop);
-    }
 
     [Fact]
     public void StreamingVerifier_Mismatches_ThrowLikeDigestsVerify()

@@ -1,6 +1,7 @@
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace Tuf.Core.Tests.Crypto;
 
@@ -90,19 +91,19 @@ public class SignedMutationTests
         }
     }
 
-    [Fact]
-    public void RandomByteReplacement_Property()
+    [Property(MaxTest = 2000, Replay = "12345,6789")]
+    public Property RandomByteReplacement_Property()
     {
         var gen = from pos in Gen.Choose(0, SignedFile.Length - 1)
                   from value in Gen.Choose(0, 255)
                   select (pos, (byte)value);
-        Prop.ForAll(gen.ToArbitrary(), t =>
+        return Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var mutated = (byte[])SignedFile.Clone();
             mutated[t.pos] = t.Item2;
             var accepted = Accept(mutated);
             return accepted is null || accepted.AsSpan().SequenceEqual(OriginalSignedBytes);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(2000).WithReplay(12345UL, 6789UL));
+        });
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Tuf.Core.Tests.RealWorld;
 
 namespace Tuf.Core.Tests.Json;
@@ -60,43 +61,41 @@ public class ParserTotalityTests
         return true;
     }
 
-    [Fact]
-    public void Parse_RandomBytes_ParsesOrThrowsDeserializationException()
-    {
-        Check.One(JsonTrees.Config(500, 21), Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), ParsesOrRejects));
-    }
+    [Property(MaxTest = 500, Replay = "21," + JsonTrees.Gamma)]
+    public Property Parse_RandomBytes_ParsesOrThrowsDeserializationException() =>
+        Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), ParsesOrRejects);
 
-    [Fact]
-    public void Parse_RandomJsonTokenSoup_ParsesOrThrowsDeserializationException()
+    [Property(MaxTest = 500, Replay = "22," + JsonTrees.Gamma)]
+    public Property Parse_RandomJsonTokenSoup_ParsesOrThrowsDeserializationException()
     {
         var gen = Gen.Elements(Tokens).ListOf().Select(t => Encoding.UTF8.GetBytes(string.Concat(t)));
-        Check.One(JsonTrees.Config(500, 22), Prop.ForAll(gen.ToArbitrary(), ParsesOrRejects));
+        return Prop.ForAll(gen.ToArbitrary(), ParsesOrRejects);
     }
 
-    [Fact]
-    public void Parse_SingleByteMutationOrTruncationOfValidFile_ParsesOrThrowsDeserializationException()
+    [Property(MaxTest = 2000, Replay = "23," + JsonTrees.Gamma)]
+    public Property Parse_SingleByteMutationOrTruncationOfValidFile_ParsesOrThrowsDeserializationException()
     {
         var gen = from doc in Gen.Elements(Corpus)
                   from kind in Gen.Choose(0, 3)
                   from position in Gen.Choose(0, int.MaxValue)
                   from value in Gen.Choose(0, 255)
                   select Mutate(doc, kind, position % Math.Max(doc.Length, 1), (byte)value);
-        Check.One(JsonTrees.Config(2000, 23), Prop.ForAll(gen.ToArbitrary(), ParsesOrRejects));
+        return Prop.ForAll(gen.ToArbitrary(), ParsesOrRejects);
     }
 
-    [Fact]
-    public void Parse_ValueReplacedAnywhereInValidFile_ParsesOrThrowsDeserializationException()
+    [Property(MaxTest = 1000, Replay = "24," + JsonTrees.Gamma)]
+    public Property Parse_ValueReplacedAnywhereInValidFile_ParsesOrThrowsDeserializationException()
     {
         // Structural mutation: reach the mapper with every JSON type at every position.
         var gen = from doc in Gen.Elements(Corpus.Take(5).Concat(Corpus.Skip(5).Take(10)).ToArray())
                   from position in Gen.Choose(0, int.MaxValue)
                   from replacement in Gen.Choose(0, Replacements.Length - 1)
                   select ReplaceNode(doc, position, replacement);
-        Check.One(JsonTrees.Config(1000, 24), Prop.ForAll(gen.ToArbitrary(), ParsesOrRejects));
+        return Prop.ForAll(gen.ToArbitrary(), ParsesOrRejects);
     }
 
-    [Fact]
-    public void Parse_MutationInsideSignedOfValidFile_ChangesSignedBytesOrIsRejected()
+    [Property(MaxTest = 1000, Replay = "25," + JsonTrees.Gamma)]
+    public Property Parse_MutationInsideSignedOfValidFile_ChangesSignedBytesOrIsRejected()
     {
         // A parsed mutation that touches the `signed` bytes must show up in SignedBytes (so a signature check fails),
         // unless it only changed insignificant whitespace.
@@ -106,7 +105,7 @@ public class ParserTotalityTests
         var gen = from position in Gen.Choose(signedStart, original.Length - 2)
                   from value in Gen.Choose(0x21, 0x7E)
                   select (position, value: (byte)value);
-        Check.One(JsonTrees.Config(1000, 25), Prop.ForAll(gen.ToArbitrary(), t =>
+        return Prop.ForAll(gen.ToArbitrary(), t =>
         {
             if (original[t.position] == t.value || original[t.position] is (byte)' ' or (byte)'\n')
             {
@@ -121,7 +120,7 @@ public class ParserTotalityTests
             }
 
             return !env.SignedBytes.Span.SequenceEqual(originalSigned);
-        }));
+        });
     }
 
     private static byte[] Mutate(byte[] doc, int kind, int position, byte value)
