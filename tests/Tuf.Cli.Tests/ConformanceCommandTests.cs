@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Tuf.Cli.Commands;
 using Tuf.Client;
 using Tuf.Testing;

@@ -8,7 +8,10 @@ public sealed class LoopbackUpdaterTests : UpdaterTestBase
     private Updater NewHttpUpdater(RepositorySimulatorServer server, UpdaterOptions? options = null)
     {
         options ??= new UpdaterOptions();
-        options.TimeProvider = Clock;
+
+        // Real HTTP takes real time: the slow-retrieval guard must measure it (Clock's timestamps move only on Advance),
+        // while expiry is still judged at the test's date.
+        options.TimeProvider = new RealTimersClock(Clock);
         return new Updater(MetadataDir, server.MetadataUrl, TargetDir, server.TargetsUrl, options: options);
     }
 

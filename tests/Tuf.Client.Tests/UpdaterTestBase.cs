@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Tuf.Testing;
 
 namespace Tuf.Client.Tests;

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Tuf.Signing.Tests;
 
@@ -39,7 +40,7 @@ public sealed class RepositoryEditorMoreTests
             using var root = InMemorySigner.Generate(SigningKeyType.Rsa3072);
             using var targets = InMemorySigner.Generate(SigningKeyType.EcdsaP256);
             using var online = InMemorySigner.Generate(SigningKeyType.Ed25519);
-            var time = new Tuf.Testing.FakeTimeProvider(TestRepository.Start);
+            var time = new FakeTimeProvider(TestRepository.Start);
             var editor = RepositoryEditor.Init(dir, new RepositoryInitOptions
             {
                 RootKeys = [root.PublicKey], TargetsKeys = [targets.PublicKey], SnapshotKeys = [online.PublicKey], TimestampKeys = [online.PublicKey],

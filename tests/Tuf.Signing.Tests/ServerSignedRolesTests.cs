@@ -1,4 +1,4 @@
-using Tuf.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Tuf.Signing.Tests;
 

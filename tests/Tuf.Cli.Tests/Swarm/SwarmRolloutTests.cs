@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Tuf.Signing;
 using Tuf.Testing;
 using Xunit.Abstractions;

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Microsoft.Extensions.Time.Testing;
 using Tuf.Client;
 using Tuf.Server.Publishing;
 using Tuf.Signing;

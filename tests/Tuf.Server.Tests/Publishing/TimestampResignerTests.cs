@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Tuf.Server.Publishing;
 using Tuf.Server.Tests.TestKit;
-using Tuf.Testing;
 using Xunit.Abstractions;
 
 namespace Tuf.Server.Tests.Publishing;
