@@ -34,8 +34,11 @@ internal static partial class ServerSetup
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
         // Read unvalidated here: Kestrel is built with the app, before start-up validation can report errors cleanly.
+        // Parsed leniently: a malformed value is reported by that validation, not thrown from inside Kestrel.
         services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((k, config) =>
-            k.Limits.MaxRequestBodySize = config.GetSection(ServerOptions.Section).Get<ServerOptions>()?.MaxRequestBodyBytes ?? new ServerOptions().MaxRequestBodyBytes);
+            k.Limits.MaxRequestBodySize = long.TryParse(config[ServerOptions.Section + ":" + nameof(ServerOptions.MaxRequestBodyBytes)], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long limit)
+                ? limit
+                : new ServerOptions().MaxRequestBodyBytes);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ServerMetrics>();
@@ -69,7 +72,9 @@ internal static partial class ServerSetup
         // in the server's own registry next to its counters.
         var metrics = app.Services.GetRequiredService<Observability.ServerMetrics>();
         app.UseRouting();
-        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ServerOptions>>().Value.HttpMetrics)
+        // Read from configuration rather than IOptions: options are validated (with a clear message and exit code 2)
+        // only in RunTufServerAsync, and resolving them here would throw past that on a bad configuration.
+        if (bool.TryParse(app.Configuration[ServerOptions.Section + ":" + nameof(ServerOptions.HttpMetrics)], out bool httpMetrics) && httpMetrics)
         {
             Prometheus.HttpMetricsMiddlewareExtensions.UseHttpMetrics(app, options => options.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(metrics.Registry)));
         }
@@ -102,11 +107,16 @@ internal static partial class ServerSetup
             {
                 failures.AddRange(e.Failures);
             }
+            catch (InvalidOperationException e)
+            {
+                // Binding only: the configuration binder's conversion failure names the key, the value and the type.
+                failures.Add(e.Message);
+            }
         }
 
         if (failures.Count > 0)
         {
-            await Console.Error.WriteLineAsync("tuf-server: invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", failures)).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("tuf-server: invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", failures.Distinct(StringComparer.Ordinal))).ConfigureAwait(false);
             return 2;
         }
 

@@ -44,6 +44,22 @@ public sealed class StartupTests
         Assert.Contains("Server:KeyEncryptionKey must be base64 of exactly 32 bytes", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Server:HttpMetrics", "maybe", "System.Boolean")]
+    [InlineData("Server:MaxRequestBodyBytes", "lots", "System.Int64")]
+    [InlineData("Storage:SqliteSynchronousFull", "x", "System.Boolean")]
+    public async Task Start_UnconvertibleOptionValue_ExitsWithClearErrorNamingTheKey(string key, string value, string type)
+    {
+        var (exit, output) = await ServerProcess.RunToExitAsync(new Dictionary<string, string>
+        {
+            [key] = value,
+            ["Server:DataDirectory"] = TestKit.TestDirs.New("tuf-bad-config-").FullName,
+        });
+        Assert.Equal(2, exit);
+        Assert.Contains($"Failed to convert configuration value '{value}' at '{key}' to type '{type}'", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Start_NoTokenConfigured_CreatesAdminTokenLogsItOnceAndStoresOnlyItsHash()
     {
