@@ -194,6 +194,38 @@ public sealed class RepoCommandTests : IDisposable
         Assert.Equal(before, _cli.Fingerprint());
     }
 
+    [Theory]
+    [InlineData("ml-dsa-44", "ml-dsa-44/1")]
+    [InlineData("ml-dsa-65", "ml-dsa-65/1")]
+    [InlineData("ml-dsa-87", "ml-dsa-87/1")]
+    public async Task MLDsaRootAndTargetsKeys_GenerateInitCommit_TufDownloadVerifies(string type, string scheme)
+    {
+        // TAP 21 end to end through the command line: encrypted ML-DSA keys, signing in `tuf repo commit`, and our
+        // client verifying root and targets with them (snapshot and timestamp stay ed25519, like a server's online keys).
+        _cli.RunOk("key", "generate", "root", "--type", type, "--keystore", _cli.Keys);
+        _cli.RunOk("key", "generate", "targets", "--type", type, "--keystore", _cli.Keys);
+        _cli.GenerateKeys("snapshot", "timestamp");
+        _cli.RunOk("repo", "init", _cli.Repo, "--root-key", "root", "--targets-key", "targets", "--snapshot-key", "snapshot", "--timestamp-key", "timestamp", "--keystore", _cli.Keys);
+        _cli.RunOk("repo", "add", _cli.Repo, _cli.Source("app.tar", "post-quantum bytes"), "--as", "app.tar");
+        _cli.RunOk("repo", "commit", _cli.Repo, "--key", "root", "targets", "snapshot", "timestamp", "--keystore", _cli.Keys);
+
+        string metadata = Path.Combine(_cli.Repo, "metadata");
+        var root = MetadataParser.Parse<Root>(File.ReadAllBytes(Path.Combine(metadata, "1.root.json"))).Signed;
+        foreach (string role in new[] { "root", "targets" })
+        {
+            var key = root.Keys[Assert.Single(root.Roles[role].KeyIds)];
+            Assert.Equal(("ml-dsa", scheme), (key.KeyType, key.Scheme));
+            Assert.StartsWith("-----BEGIN PUBLIC KEY-----", key.Public, StringComparison.Ordinal);
+        }
+
+        await using var server = Tuf.Testing.RepositorySimulatorServer.ForDirectory(_cli.Repo);
+        string client = Path.Combine(_cli.Root, "client");
+        _cli.RunOk("download", "--root", Path.Combine(metadata, "1.root.json"),
+            "--metadata-url", server.MetadataUrl.ToString(), "--targets-url", server.TargetsUrl.ToString(),
+            "--metadata-dir", Path.Combine(client, "metadata"), "--target-dir", Path.Combine(client, "targets"), "app.tar");
+        Assert.Equal("post-quantum bytes", File.ReadAllText(Assert.Single(Directory.GetFiles(Path.Combine(client, "targets"), "*", SearchOption.AllDirectories))));
+    }
+
     [Fact]
     public void Init_ConsistentSnapshotFalseWithEcdsaKeys_PublishesPlainNames()
     {
