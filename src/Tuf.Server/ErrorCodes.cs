@@ -38,6 +38,7 @@ internal static class ErrorCodes
     public const string TargetNotInMetadata = "target_not_in_metadata";
     public const string TargetMismatch = "target_mismatch";
     public const string TargetOutsideDelegation = "target_outside_delegation";
+    public const string InvalidTargetPath = "invalid_target_path";
     public const string DelegationTooDeep = "delegation_too_deep";
     public const string Conflict = "conflict";
 }

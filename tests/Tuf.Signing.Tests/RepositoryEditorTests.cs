@@ -405,12 +405,19 @@ public sealed class RepositoryEditorTests
     [InlineData("a//b")]
     [InlineData("a\\b")]
     [InlineData("")]
+    [InlineData("./a")]
+    [InlineData("a/..")]
+    [InlineData("C:x")]
+    [InlineData("a\u0000b")]
+    [InlineData("a\nb")]
     public async Task AddTargets_UnsafePath_RefusedAndUnchanged(string path)
     {
         using var repo = new TestRepository();
         string source = repo.WriteSource("s", "s");
         string before = repo.Fingerprint();
-        await Assert.ThrowsAsync<SigningException>(() => repo.Open().AddTargetsAsync([new TargetSource(path, source)]));
+        var e = await Assert.ThrowsAsync<SigningException>(() => repo.Open().AddTargetsAsync([new TargetSource(path, source)]));
+        Assert.StartsWith("invalid target path '", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
         Assert.Equal(before, repo.Fingerprint());
     }
 

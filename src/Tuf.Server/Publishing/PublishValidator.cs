@@ -135,6 +135,7 @@ internal static class PublishValidator
         if (uploads.TryGetValue(Targets.TypeName, out var targetsBytes))
         {
             var env = Parse<Targets>(targetsBytes, Targets.TypeName);
+            RequireSafeTargetPaths(Targets.TypeName, env.Signed);
             RequireNewer(Targets.TypeName, env.Signed.Version, current);
             if (!MeetsThreshold(env, trustedRoot.Roles[Targets.TypeName], trustedRoot.Keys))
             {
@@ -168,6 +169,7 @@ internal static class PublishValidator
         foreach (var role in delegatedUploads)
         {
             delegatedEnvelopes[role] = Parse<Targets>(uploads[role], role);
+            RequireSafeTargetPaths(role, delegatedEnvelopes[role].Signed);
         }
 
         var storedTargets = new Dictionary<string, SignedEnvelope<Targets>?>(StringComparer.Ordinal);
@@ -428,6 +430,19 @@ internal static class PublishValidator
         }
 
         return true;
+    }
+
+    /// <summary>Refuses target paths other clients could resolve outside a folder or base URL (<see cref="TargetPathRule"/>).</summary>
+    private static void RequireSafeTargetPaths(string role, Targets targets)
+    {
+        foreach (var path in targets.TargetFiles.Keys)
+        {
+            if (TargetPathRule.Problem(path) is { } problem)
+            {
+                throw ApiException.BadRequest(ErrorCodes.InvalidTargetPath,
+                    $"role '{ErrorText.Untrusted(role)}' lists target '{ErrorText.Untrusted(path)}': {problem}.");
+            }
+        }
     }
 
     private static ApiException TooDeep() =>

@@ -22,30 +22,12 @@ internal static class Names
         }
     }
 
-    /// <summary>A target path: relative, <c>/</c>-separated, no empty, <c>.</c> or <c>..</c> segments, no backslashes or control characters.</summary>
+    /// <summary>A target path: see <see cref="TargetPathRule"/>.</summary>
     public static void CheckTargetPath(string path)
     {
-        if (string.IsNullOrEmpty(path))
+        if (TargetPathRule.Problem(path) is { } problem)
         {
-            throw new SigningException("empty target path");
-        }
-
-        if (path.StartsWith('/') || (path.Length > 1 && path[1] == ':'))
-        {
-            throw new SigningException($"target path '{ErrorText.Untrusted(path)}' is absolute; target paths are relative");
-        }
-
-        if (path.Contains('\\') || path.Any(char.IsControl))
-        {
-            throw new SigningException($"target path '{ErrorText.Untrusted(path)}' contains a backslash or control character");
-        }
-
-        foreach (var segment in path.Split('/'))
-        {
-            if (segment is "" or "." or "..")
-            {
-                throw new SigningException($"target path '{ErrorText.Untrusted(path)}' has an empty, '.' or '..' segment");
-            }
+            throw new SigningException($"invalid target path '{ErrorText.Untrusted(path)}': {problem}");
         }
     }
 }

@@ -248,6 +248,50 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", c.SignedTargets())), HttpStatusCode.BadRequest, "expired");
     }
 
+    [SkippableTheory]
+    [InlineData("../../../../tmp/x")]
+    [InlineData("/tmp/x")]
+    [InlineData("..\\x")]
+    [InlineData("a//b")]
+    [InlineData("./a")]
+    [InlineData("a/..")]
+    [InlineData("C:x")]
+    [InlineData("a\u0000b")]
+    [InlineData("a\nb")]
+    [InlineData("")]
+    public async Task Publish_TargetsListsUnsafePath_Returns400InvalidTargetPath(string path)
+    {
+        // Never written to disk by us, but other clients may join such a name to a folder without checking it.
+        var (host, c) = await StartPublishedAsync();
+        using var _ = host;
+        using var __ = c;
+        c.Targets.Version = 2;
+        c.Targets.TargetFiles[path] = c.Targets.TargetFiles["a.txt"];
+        var before = await ServedState.CaptureAsync(host.Client, c.Gun);
+        using var response = await Publish(host, c, ("targets", c.SignedTargets()));
+        string body = await ServedState.AssertErrorAsync(response, HttpStatusCode.BadRequest, "invalid_target_path");
+        Assert.Contains("role 'targets' lists target '", body, StringComparison.Ordinal);
+        Assert.Equal(before, await ServedState.CaptureAsync(host.Client, c.Gun));
+    }
+
+    [SkippableFact]
+    public async Task Publish_DelegatedRoleListsDotDotPath_Returns400InvalidTargetPath()
+    {
+        var (host, c) = await StartPublishedAsync();
+        using var _ = host;
+        using var __ = c;
+        c.Targets.Version = 2;
+        c.Targets.Delegations = new Delegations
+        {
+            Keys = new Dictionary<string, Key> { [c.DelegateKey.KeyId] = c.DelegateKey.PublicKey },
+            Roles = [new DelegatedRole { Name = "team", KeyIds = [c.DelegateKey.KeyId], Threshold = 1, Paths = ["*"] }],
+        };
+        var delegated = new Targets { Version = 1, Expires = TestCollection.Expires };
+        delegated.TargetFiles["team/../../etc/passwd"] = c.Targets.TargetFiles["a.txt"];
+        await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", c.SignedTargets()), ("team", TestCollection.Sign(delegated, c.DelegateKey))),
+            HttpStatusCode.BadRequest, "invalid_target_path");
+    }
+
     [SkippableFact]
     public async Task Publish_DelegatedRoleNobodyDelegates_Returns400UnknownRole()
     {
