@@ -9,6 +9,7 @@ internal static class ErrorCodes
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string BodyTooLarge = "body_too_large";
+    public const string RequestTimeout = "request_timeout";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string MalformedMultipart = "malformed_multipart";
     public const string Internal = "internal_error";

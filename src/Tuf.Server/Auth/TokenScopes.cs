@@ -15,13 +15,23 @@ internal sealed class TokenScopes
     public static TokenScopes Parse(string scopes)
     {
         ArgumentNullException.ThrowIfNull(scopes);
+        if (scopes.Length > MaxLength)
+        {
+            throw new FormatException($"Scopes are longer than {MaxLength} characters.");
+        }
+
         var entries = new List<(ScopeAction, string)>();
         foreach (var entry in scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            if (entries.Count == MaxEntries)
+            {
+                throw new FormatException($"More than {MaxEntries} scopes.");
+            }
+
             var colon = entry.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0 || colon == entry.Length - 1)
             {
-                throw new FormatException($"Scope '{entry}' is not of the form action:pattern.");
+                throw new FormatException($"Scope '{ErrorText.Untrusted(entry)}' is not of the form action:pattern.");
             }
 
             var action = entry[..colon] switch
@@ -29,13 +39,25 @@ internal sealed class TokenScopes
                 "pull" => ScopeAction.Pull,
                 "push" => ScopeAction.Push,
                 "admin" => ScopeAction.Admin,
-                _ => throw new FormatException($"Scope '{entry}' has an unknown action (pull, push or admin)."),
+                _ => throw new FormatException($"Scope '{ErrorText.Untrusted(entry)}' has an unknown action (pull, push or admin)."),
             };
-            entries.Add((action, entry[(colon + 1)..]));
+            var pattern = entry[(colon + 1)..];
+            if (pattern != "*" && !GunName.TryValidate(pattern.EndsWith('*') ? pattern[..^1].TrimEnd('/') : pattern, out _))
+            {
+                throw new FormatException($"Scope '{ErrorText.Untrusted(entry)}' has a pattern that is neither '*', a collection name (GUN) nor a GUN prefix ending in '*'.");
+            }
+
+            entries.Add((action, pattern));
         }
 
         return new TokenScopes(entries);
     }
+
+    /// <summary>The longest scope string accepted.</summary>
+    public const int MaxLength = 4096;
+
+    /// <summary>The most <c>action:pattern</c> entries accepted.</summary>
+    public const int MaxEntries = 64;
 
     /// <summary>Whether these scopes allow <paramref name="action"/> on <paramref name="gun"/> (null: server-wide).</summary>
     public bool Allows(ScopeAction action, string? gun)

@@ -7,6 +7,9 @@ namespace Tuf.Server.Endpoints;
 /// <summary><c>POST /_admin/tokens</c>: an admin creates a token with given scopes; the secret is returned once, only its hash is stored.</summary>
 internal static class AdminEndpoints
 {
+    /// <summary>The longest token name accepted.</summary>
+    public const int MaxNameLength = 100;
+
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
@@ -46,8 +49,13 @@ internal static class AdminEndpoints
             throw ApiException.BadRequest(ErrorCodes.BadRequest, ErrorText.Untrusted(e.Message));
         }
 
-        var token = TokenAuthenticator.NewToken();
         var name = string.IsNullOrWhiteSpace(body.Name) ? "token" : body.Name;
+        if (name.Length > MaxNameLength || name.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029'))
+        {
+            throw ApiException.BadRequest(ErrorCodes.BadRequest, $"name must be at most {MaxNameLength} characters with no control characters.");
+        }
+
+        var token = TokenAuthenticator.NewToken();
         await store.AddTokenAsync(new TokenRecord(TokenAuthenticator.Hash(token), name, body.Scopes, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Json(new CreateTokenResponse(token, name, body.Scopes), ServerJsonContext.Default.CreateTokenResponse, statusCode: StatusCodes.Status201Created);

@@ -45,6 +45,10 @@ internal sealed partial class ErrorHandlingMiddleware
             {
                 await WriteAsync(context, 413, ErrorCodes.BodyTooLarge, "The request body is larger than the server accepts.").ConfigureAwait(false);
             }
+            else if (e.StatusCode == StatusCodes.Status408RequestTimeout)
+            {
+                await WriteAsync(context, 408, ErrorCodes.RequestTimeout, "The request body arrived too slowly (Kestrel's minimum data rate); send it again.").ConfigureAwait(false);
+            }
             else
             {
                 await WriteAsync(context, e.StatusCode is >= 400 and < 500 ? e.StatusCode : 400, ErrorCodes.BadRequest, "Malformed request.").ConfigureAwait(false);

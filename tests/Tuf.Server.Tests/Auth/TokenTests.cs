@@ -26,7 +26,50 @@ public sealed class TokenTests
     [InlineData("write:*")]
     [InlineData(":x")]
     [InlineData("push:")]
+    [InlineData("push:../x")]
+    [InlineData("push:example.com/_trust")]
+    [InlineData("pull:a\u0000b")]
+    [InlineData("pull:a/b/../c*")]
     public void Parse_Malformed_Throws(string scopes) => Assert.Throws<FormatException>(() => TokenScopes.Parse(scopes));
+
+    [Fact]
+    public void Parse_TooManyOrTooLong_Throws()
+    {
+        Assert.Contains("More than 64", Assert.Throws<FormatException>(() => TokenScopes.Parse(string.Join(' ', Enumerable.Range(0, 65).Select(i => $"pull:g{i}")))).Message, StringComparison.Ordinal);
+        Assert.Contains("longer than 4096", Assert.Throws<FormatException>(() => TokenScopes.Parse("pull:" + new string('a', 4092))).Message, StringComparison.Ordinal);
+        Assert.NotNull(TokenScopes.Parse(string.Join(' ', Enumerable.Range(0, 64).Select(i => $"pull:g{i}"))));
+    }
+
+    [Theory]
+    [InlineData("{\"name\":\"ci\",\"scopes\":\"delete:example.com/*\"}", "unknown action")]
+    [InlineData("{\"name\":\"ci\",\"scopes\":\"push:../../x\"}", "neither '*', a collection name")]
+    [InlineData("{\"name\":\"ci\",\"scopes\":\"push:example.com/*\",\"extra\":1}", null)]
+    [InlineData("{\"name\":\"line\\nforged\",\"scopes\":\"push:example.com/*\"}", "no control characters")]
+    public async Task MintToken_BadNameOrScopes_400NamingTheRule(string body, string? message)
+    {
+        using var host = ServerHost.Start();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "_admin/tokens") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServerHost.AdminToken);
+        using var response = await host.Client.SendAsync(request);
+        if (message is null)
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            return;
+        }
+
+        Assert.Contains(message, await ServedState.AssertErrorAsync(response, HttpStatusCode.BadRequest, "bad_request"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MintToken_NameOf100KB_400()
+    {
+        using var host = ServerHost.Start();
+        string body = "{\"name\":\"" + new string('n', 100_000) + "\",\"scopes\":\"pull:*\"}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "_admin/tokens") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServerHost.AdminToken);
+        using var response = await host.Client.SendAsync(request);
+        Assert.Contains("at most 100 characters", await ServedState.AssertErrorAsync(response, HttpStatusCode.BadRequest, "bad_request"), StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task ConfiguredTokenHash_PushScope_CanPublishButNotDelete()
@@ -62,5 +105,25 @@ public sealed class TokenTests
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await host.Client.SendAsync(request);
         await ServedState.AssertErrorAsync(response, HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task Publish_BodyArrivesTooSlowly_408RequestTimeout()
+    {
+        // Kestrel's minimum body data rate, with the shortest grace period it allows, so that the test takes seconds.
+        using var host = ServerHost.Start(kestrel: o => o.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(1.5)));
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(host.BaseAddress.Host, host.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        string head = "POST /v2/example.com/app/_trust/tuf/ HTTP/1.1\r\nHost: x\r\n"
+            + $"Authorization: Bearer {ServerHost.AdminToken}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+
+        // Send nothing more: the server answers on its own once the grace period is over.
+        using var reader = new StreamReader(stream);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        string response = await reader.ReadToEndAsync(timeout.Token);
+        Assert.StartsWith("HTTP/1.1 408", response, StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"request_timeout\"", response, StringComparison.Ordinal);
     }
 }

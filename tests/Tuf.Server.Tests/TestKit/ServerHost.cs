@@ -33,7 +33,7 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
     public string DataDirectory => _settings["Server:DataDirectory"]!;
 
     /// <summary>Starts a server on a new SQLite file (or the given PostgreSQL database).</summary>
-    public static ServerHost Start(string? postgres = null, TimeProvider? time = null, IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    public static ServerHost Start(string? postgres = null, TimeProvider? time = null, IDictionary<string, string?>? settings = null, string? dataDirectory = null, Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>? kestrel = null)
     {
         var dir = dataDirectory ?? TestKit.TestDirs.New("tuf-server-it-").FullName;
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -55,7 +55,11 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
         }
 
         var host = new ServerHost(all, time, dataDirectory is null);
-        host.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        host.UseKestrel(o =>
+        {
+            o.Listen(IPAddress.Loopback, 0);
+            kestrel?.Invoke(o);
+        });
         host.StartServer();
         var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         host.BaseAddress = new Uri(address.TrimEnd('/') + "/");
