@@ -24,6 +24,9 @@ internal static partial class ServerSetup
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        ShippedSettings.Add(builder.Configuration, builder.Environment);
+        SafeLogging.Use(builder.Logging);
+
         var services = builder.Services;
         services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();

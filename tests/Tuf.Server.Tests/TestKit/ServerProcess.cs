@@ -48,7 +48,7 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Starts the server with the given configuration (as environment variables) and waits for /healthz.</summary>
-    public static async Task<ServerProcess> StartAsync(IDictionary<string, string> settings)
+    public static async Task<ServerProcess> StartAsync(IDictionary<string, string> settings, string? workingDirectory = null)
     {
         var port = FreePort();
         var psi = new ProcessStartInfo("dotnet", [ServerDll, "--urls", $"http://127.0.0.1:{port}"])
@@ -56,7 +56,7 @@ internal sealed class ServerProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(ServerDll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(ServerDll)!,
         };
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["DOTNET_NOLOGO"] = "1";
@@ -130,6 +130,19 @@ internal sealed class ServerProcess : IDisposable
         }
 
         return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>SIGTERM, then waits (up to 60 s) for a graceful exit; afterwards <see cref="Output"/> is complete.</summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit(); // drains the redirected output
     }
 
     /// <summary>SIGKILL: no shutdown, no flush.</summary>
