@@ -37,6 +37,9 @@ internal sealed class ApiException : Exception
     /// <summary>The stable error code (see <see cref="ErrorCodes"/>).</summary>
     public string Code { get; }
 
+    /// <summary>Seconds for a <c>Retry-After</c> header, when the client should simply try again later.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     /// <summary>400 with a code.</summary>
     public static ApiException BadRequest(string code, string message) => new(StatusCodes.Status400BadRequest, code, message);
 }

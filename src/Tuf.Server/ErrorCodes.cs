@@ -14,6 +14,7 @@ internal static class ErrorCodes
     public const string MalformedMultipart = "malformed_multipart";
     public const string Internal = "internal_error";
     public const string Unavailable = "unavailable";
+    public const string Busy = "busy";
 
     // Auth
     public const string Unauthorized = "unauthorized";

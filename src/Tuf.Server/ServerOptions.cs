@@ -26,8 +26,17 @@ internal sealed class ServerOptions
 
     /// <summary>Largest single metadata file accepted in a publish.</summary>
     /// <value>Default 16 MiB.</value>
-    [Range(1024, long.MaxValue)]
+    [Range(1024, 1L << 30)]
     public long MaxMetadataBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Most publishes this replica reads and validates at once; more get 503 <c>busy</c> with <c>Retry-After</c>.
+    /// Bounds memory (each holds its metadata in memory) and temporary disk (each spools its target content, at most
+    /// <see cref="MaxRequestBodyBytes"/>).
+    /// </summary>
+    /// <value>Default 4.</value>
+    [Range(1, 1000)]
+    public int MaxConcurrentPublishes { get; set; } = 4;
 
     /// <summary>Most parts (files) in one publish.</summary>
     /// <value>Default 1000.</value>

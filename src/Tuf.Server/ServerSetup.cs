@@ -59,6 +59,7 @@ internal static partial class ServerSetup
         services.AddSingleton<ServerKeyService>();
         services.AddSingleton<PublishService>();
         services.AddSingleton<PublishRequestReader>();
+        services.AddSingleton<PublishGate>();
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<TimestampResigner>();
         services.AddHostedService(sp => sp.GetRequiredService<TimestampResigner>());

@@ -68,6 +68,55 @@ public sealed class PublishCommandTests : IClassFixture<PublishServerFixture>, I
     }
 
     [Fact]
+    public async Task Publish_ServerBusy_WaitsForRetryAfterAndSucceeds()
+    {
+        string gun = NewGun();
+        InitServerRepo(gun);
+        AddAndCommit("app/a.txt", "first", "root", "targets");
+
+        // Publishes whose bodies never finish take every one of the server's 4 publish slots.
+        var holders = new List<System.Net.Sockets.TcpClient>();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                var holder = new System.Net.Sockets.TcpClient();
+                holders.Add(holder);
+                await holder.ConnectAsync(_server.BaseAddress.Host, _server.BaseAddress.Port);
+                await holder.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+                    $"POST /v2/{gun}-held/_trust/tuf/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {_server.AdminToken}\r\n"
+                    + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n"));
+            }
+
+            // The CLI's publish is turned away (503 busy, Retry-After: 1) while they hold; it waits and sends again.
+            long before = await BusyCountAsync();
+            var publish = Task.Run(() => Publish(gun));
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (await BusyCountAsync() == before)
+            {
+                Assert.True(DateTime.UtcNow < deadline && !publish.IsCompleted, "the publish was never turned away: " + _cli.Err);
+                await Task.Delay(20);
+            }
+
+            holders.ForEach(h => h.Dispose());
+            Assert.Equal(0, await publish);
+            Assert.Contains("root v1, targets v1, snapshot v1, timestamp v1", _cli.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            holders.ForEach(h => h.Dispose());
+        }
+    }
+
+    /// <summary>How many 503 answers the server has given (its tuf_http_requests_total counter).</summary>
+    private async Task<long> BusyCountAsync()
+    {
+        string metrics = System.Text.Encoding.UTF8.GetString((await _server.GetAsync("metrics"))!);
+        var match = System.Text.RegularExpressions.Regex.Match(metrics, @"^tuf_http_requests_total\{code=""503""\} (\d+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+        return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
+    [Fact]
     public async Task Publish_LocalSnapshotKey_UploadsOurSnapshotAndServerSignsTimestamp()
     {
         string gun = NewGun();

@@ -100,6 +100,27 @@ internal sealed class RepoPublishClient : IDisposable
     public async Task<IReadOnlyDictionary<string, long>> PublishAsync(
         string gun, IReadOnlyList<(string Role, byte[] Bytes)> files, IReadOnlyList<(string Path, string FilePath)> targets, CancellationToken cancellationToken)
     {
+        // A server that is already receiving its maximum of publishes answers 503 with Retry-After: wait and send again.
+        for (int attempt = 1; ; attempt++)
+        {
+            var (status, body, retryAfter) = await SendPublishAsync(gun, files, targets, cancellationToken).ConfigureAwait(false);
+            if (status == HttpStatusCode.ServiceUnavailable && retryAfter is { } wait && attempt < MaxPublishAttempts)
+            {
+                await Task.Delay(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > MaxRetryWait ? MaxRetryWait : wait, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            return status == HttpStatusCode.OK ? ParseVersions(body) : throw Error(status, body, "publish rejected");
+        }
+    }
+
+    private const int MaxPublishAttempts = 5;
+
+    private static readonly TimeSpan MaxRetryWait = TimeSpan.FromSeconds(10);
+
+    private async Task<(HttpStatusCode Status, byte[] Body, TimeSpan? RetryAfter)> SendPublishAsync(
+        string gun, IReadOnlyList<(string Role, byte[] Bytes)> files, IReadOnlyList<(string Path, string FilePath)> targets, CancellationToken cancellationToken)
+    {
         using var content = new MultipartFormDataContent();
         foreach (var (role, bytes) in files)
         {
@@ -121,13 +142,7 @@ internal sealed class RepoPublishClient : IDisposable
             }
 
             using var request = new HttpRequestMessage(HttpMethod.Post, $"v2/{CollectionPath(gun)}/_trust/tuf/") { Content = content };
-            var (status, body) = await SendAsync(request, "publish", cancellationToken).ConfigureAwait(false);
-            if (status != HttpStatusCode.OK)
-            {
-                throw Error(status, body, "publish rejected");
-            }
-
-            return ParseVersions(body);
+            return await SendWithRetryAfterAsync(request, "publish", cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -150,6 +165,12 @@ internal sealed class RepoPublishClient : IDisposable
 
     private async Task<(HttpStatusCode Status, byte[] Body)> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken, int maxBytes = MaxResponseBytes)
     {
+        var (status, body, _) = await SendWithRetryAfterAsync(request, what, cancellationToken, maxBytes).ConfigureAwait(false);
+        return (status, body);
+    }
+
+    private async Task<(HttpStatusCode Status, byte[] Body, TimeSpan? RetryAfter)> SendWithRetryAfterAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken, int maxBytes = MaxResponseBytes)
+    {
         if (_token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
@@ -159,7 +180,7 @@ internal sealed class RepoPublishClient : IDisposable
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var body = await ReadBoundedAsync(response.Content, maxBytes, cancellationToken).ConfigureAwait(false);
-            return (response.StatusCode, body);
+            return (response.StatusCode, body, response.Headers.RetryAfter?.Delta);
         }
         catch (HttpRequestException ex)
         {

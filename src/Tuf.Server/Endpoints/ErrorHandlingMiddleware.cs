@@ -37,7 +37,7 @@ internal sealed partial class ErrorHandlingMiddleware
         }
         catch (ApiException e)
         {
-            await WriteAsync(context, e.StatusCode, e.Code, e.Message).ConfigureAwait(false);
+            await WriteAsync(context, e.StatusCode, e.Code, e.Message, e.RetryAfterSeconds).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
         {
@@ -73,7 +73,7 @@ internal sealed partial class ErrorHandlingMiddleware
         }
     }
 
-    private static async Task WriteAsync(HttpContext context, int status, string code, string message)
+    private static async Task WriteAsync(HttpContext context, int status, string code, string message, int? retryAfterSeconds = null)
     {
         if (context.Response.HasStarted)
         {
@@ -90,6 +90,11 @@ internal sealed partial class ErrorHandlingMiddleware
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-store";
+        if (retryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         await JsonSerializer.SerializeAsync(context.Response.Body, new ApiError(code, message), ServerJsonContext.Default.ApiError, context.RequestAborted).ConfigureAwait(false);
     }
 

@@ -80,7 +80,7 @@ internal static class NotaryEndpoints
         throw ContentResults.NotFound("No such resource.");
     }
 
-    private static async Task<IResult> PostAsync(HttpContext context, TokenAuthenticator auth, ServerKeyService keys, PublishService publisher, PublishRequestReader reader, CancellationToken cancellationToken)
+    private static async Task<IResult> PostAsync(HttpContext context, TokenAuthenticator auth, ServerKeyService keys, PublishService publisher, PublishRequestReader reader, PublishGate gate, CancellationToken cancellationToken)
     {
         var (gun, rest) = Parse(context);
         if (rest is ["tuf", var file] && file.EndsWith(".key", StringComparison.Ordinal))
@@ -94,9 +94,10 @@ internal static class NotaryEndpoints
         if (rest is ["tuf", ""] or ["tuf"])
         {
             await auth.RequireAsync(context, ScopeAction.Push, gun).ConfigureAwait(false);
-            var (files, targets) = await reader.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
+            using var slot = gate.Enter();
+            using var upload = await reader.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
             var started = Stopwatch.GetTimestamp();
-            var result = await publisher.PublishAsync(gun, files, targets, cancellationToken).ConfigureAwait(false);
+            var result = await publisher.PublishAsync(gun, upload.Files, upload.Targets, cancellationToken).ConfigureAwait(false);
 
             // Server-side time of validation + signing + commit (the publish benchmark reads it).
             context.Response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"publish;dur={Stopwatch.GetElapsedTime(started).TotalMilliseconds:F2}");

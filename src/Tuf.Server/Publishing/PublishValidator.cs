@@ -347,14 +347,14 @@ internal static class PublishValidator
 
             try
             {
-                Digests.Verify(target.Data, listed.Length, listed.Hashes, target.Path);
+                target.Content.Verify(listed);
             }
             catch (LengthOrHashMismatchException e)
             {
                 throw ApiException.BadRequest(ErrorCodes.TargetMismatch, $"Target '{ErrorText.Untrusted(target.Path)}' does not match its length and hashes: {e.Message}");
             }
 
-            hosted.Add(new HostedTarget(target.Path, listed.Hashes.ToDictionary(h => h.Key, h => h.Value.ToLowerInvariant(), StringComparer.Ordinal), target.Data));
+            hosted.Add(new HostedTarget(target.Path, listed.Hashes.ToDictionary(h => h.Key, h => h.Value.ToLowerInvariant(), StringComparer.Ordinal), target.Content));
         }
 
         return new ValidatedPublish

@@ -34,5 +34,5 @@ internal sealed record NewMetadata(string Role, long Version, byte[] Data);
 /// <summary>Target content verified against the collection's targets metadata.</summary>
 /// <param name="Path">Target path.</param>
 /// <param name="Hashes">Every hash the metadata lists (algorithm to lowercase hex).</param>
-/// <param name="Data">The bytes.</param>
-internal sealed record HostedTarget(string Path, IReadOnlyDictionary<string, string> Hashes, byte[] Data);
+/// <param name="Content">The bytes, streamed into the database from a temporary file.</param>
+internal sealed record HostedTarget(string Path, IReadOnlyDictionary<string, string> Hashes, Publishing.SpooledTarget Content);

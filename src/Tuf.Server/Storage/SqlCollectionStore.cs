@@ -11,6 +11,16 @@ namespace Tuf.Server.Storage;
 /// </summary>
 internal abstract class SqlCollectionStore : ICollectionStore
 {
+    /// <summary>Stores hosted content under its SHA-256 unless already there, streamed from its temporary file (never whole in memory).</summary>
+    protected virtual async Task InsertBlobAsync(DbConnection connection, DbTransaction transaction, string sha256, Publishing.SpooledTarget content, CancellationToken cancellationToken)
+    {
+        await using var data = content.OpenRead();
+        await using var blob = Command(connection, transaction,
+            "INSERT INTO blobs (sha256, data) VALUES (@h, @b) ON CONFLICT (sha256) DO NOTHING",
+            ("h", sha256), ("b", data));
+        await blob.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Opens a connection.</summary>
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
@@ -192,13 +202,8 @@ internal abstract class SqlCollectionStore : ICollectionStore
 
             foreach (var target in batch.Targets)
             {
-                var blobSha = Convert.ToHexStringLower(SHA256.HashData(target.Data));
-                await using (var blob = Command(connection, tx,
-                    "INSERT INTO blobs (sha256, data) VALUES (@h, @b) ON CONFLICT (sha256) DO NOTHING",
-                    ("h", blobSha), ("b", target.Data)))
-                {
-                    await blob.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+                var blobSha = target.Content.Sha256;
+                await InsertBlobAsync(connection, tx, blobSha, target.Content, cancellationToken).ConfigureAwait(false);
 
                 // The empty hash is the unversioned name (newest content for the path).
                 foreach (var hash in target.Hashes.Values.Append(string.Empty).Distinct(StringComparer.Ordinal))

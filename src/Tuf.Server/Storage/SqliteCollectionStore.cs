@@ -96,6 +96,29 @@ internal sealed class SqliteCollectionStore : SqlCollectionStore, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>SQLite takes no stream parameters: the row gets a zero-filled blob of the right length, then the content
+    /// is written into it through incremental blob I/O, 64 KiB at a time.</remarks>
+    protected override async Task InsertBlobAsync(DbConnection connection, DbTransaction transaction, string sha256, Publishing.SpooledTarget content, CancellationToken cancellationToken)
+    {
+        long rowId;
+        await using (var insert = Command(connection, transaction,
+            "INSERT INTO blobs (sha256, data) VALUES (@h, zeroblob(@n)) ON CONFLICT (sha256) DO NOTHING RETURNING rowid",
+            ("h", sha256), ("n", content.Length)))
+        {
+            if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long id)
+            {
+                return; // already stored: content-addressed
+            }
+
+            rowId = id;
+        }
+
+        await using var source = content.OpenRead();
+        await using var blob = new SqliteBlob((SqliteConnection)connection, "blobs", "data", rowId);
+        await source.CopyToAsync(blob, 64 * 1024, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
     protected override bool IsUniqueViolation(Exception exception)
         => exception is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT
 

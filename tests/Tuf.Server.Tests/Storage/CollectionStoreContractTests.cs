@@ -183,12 +183,13 @@ public abstract class CollectionStoreContractTests
         Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
         var hashes = new Dictionary<string, string> { ["sha256"] = "AA11", ["sha512"] = "bb22" };
+        using var content = await Tuf.Server.Publishing.SpooledTarget.CopyAsync(new MemoryStream("v1 bytes"u8.ToArray()), 1024, () => new InvalidOperationException(), CancellationToken.None);
         await store.PublishAsync(new PublishBatch
         {
             Gun = "g",
             ExpectedGeneration = 0,
             Files = [new NewMetadata("targets", 1, "t"u8.ToArray())],
-            Targets = [new HostedTarget("dir/app.bin", hashes, "v1 bytes"u8.ToArray())],
+            Targets = [new HostedTarget("dir/app.bin", hashes, content)],
             ResignDue = s_now,
             CreatedAt = s_now,
         });

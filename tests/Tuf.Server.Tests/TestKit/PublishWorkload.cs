@@ -20,6 +20,7 @@ internal static class PublishWorkload
         var accepted = new ConcurrentBag<AcceptedPublish>();
         int conflicts = 0;
         int reads = 0;
+        int busy = 0;
         using var done = new CancellationTokenSource();
 
         var readers = clients.Select(client => Task.Run(async () =>
@@ -49,6 +50,15 @@ internal static class PublishWorkload
                 };
                 var bytes = TestCollection.Sign(targets, c.TargetsKey);
                 using var response = await TestCollection.PublishAsync(client, c.Gun, [("targets", bytes)]);
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    // More writers than the server's publish slots: do what a client should, wait and send again.
+                    await ServedState.AssertErrorAsync(response, HttpStatusCode.ServiceUnavailable, "busy");
+                    Interlocked.Increment(ref busy);
+                    await Task.Delay(10);
+                    continue;
+                }
+
                 if (response.StatusCode == HttpStatusCode.Conflict)
                 {
                     Interlocked.Increment(ref conflicts);

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Tuf.Server.Tests.TestKit;
+using Xunit.Abstractions;
+
+namespace Tuf.Server.Tests.Reliability;
+
+/// <summary>
+/// The real server process under uploads it must refuse or accept, its resident memory sampled throughout: a
+/// publish costs memory in proportion to its metadata, not to what a client sends.
+/// </summary>
+public sealed class UploadMemoryTests(ITestOutputHelper output)
+{
+    private const long MiB = 1024 * 1024;
+
+    private static Dictionary<string, string> Settings() => new()
+    {
+        ["Server:DataDirectory"] = TestKit.TestDirs.New("tuf-upload-memory-").FullName,
+        ["Auth:AdminToken"] = ServerHost.AdminToken,
+    };
+
+    [Fact]
+    public async Task ParallelOversizedChunkedUploads_RefusedAndServerMemoryStaysBounded()
+    {
+        using var server = await ServerProcess.StartAsync(Settings());
+        // Warm up the publish path once (JIT, pools), then take the baseline.
+        await SendOversizedAsync(server, 2 * MiB, expectRejection: false);
+        long baseline = server.ResidentBytes;
+
+        int[] statuses = [];
+        long peak = await PeakResidentBytesAsync(server, async () =>
+            statuses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => SendOversizedAsync(server, 200 * MiB, expectRejection: true))));
+
+        output.WriteLine($"baseline {baseline / MiB} MiB, peak {peak / MiB} MiB, statuses {string.Join(' ', statuses)}");
+        Assert.All(statuses, s => Assert.True(s is 413 or 503 or 0, $"status {s}"));
+        Assert.True(peak - baseline < 64 * MiB, $"six parallel 200 MB uploads grew the server from {baseline / MiB} to {peak / MiB} MiB");
+
+        // Still serving.
+        using var health = await server.Client.GetAsync("healthz");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task Publish100000TargetTargetsJson_ServerMemoryGrowsBySmallMultipleOfTheFile()
+    {
+        using var server = await ServerProcess.StartAsync(Settings());
+        using var warm = await TestCollection.CreateAsync(server.Client, "example.com/warm");
+        warm.AddTarget("a.txt", "a");
+        await ServedState.AssertOkAsync(await warm.PublishInitialAsync(server.Client));
+
+        using var c = await TestCollection.CreateAsync(server.Client, "example.com/big");
+        for (int i = 0; i < 100_000; i++)
+        {
+            string path = $"pkg/{i % 1000}/{i}/package.tgz";
+            c.Targets.TargetFiles[path] = new TargetFile
+            {
+                Path = path,
+                Length = 1000 + i,
+                Hashes = new Dictionary<string, string> { ["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i))) },
+            };
+        }
+
+        byte[] targets = c.SignedTargets();
+        byte[] root = c.SignedRoot();
+        long baseline = server.ResidentBytes;
+        long peak = await PeakResidentBytesAsync(server, async () =>
+        {
+            using var response = await TestCollection.PublishAsync(server.Client, c.Gun, [("root", root), ("targets", targets)]);
+            await ServedState.AssertOkAsync(response);
+        });
+        output.WriteLine($"targets.json {targets.Length / MiB} MiB; baseline {baseline / MiB} MiB, peak {peak / MiB} MiB (+{(peak - baseline) / MiB} MiB)");
+        // Measured: +127 MiB for this 15.7 MB file (8.1x): the upload, the parsed model and canonical bytes of `signed`
+        // (about 2.8x), the parser's pooled buffers (32 MiB, kept for the next parse) and SQLite's copy of the row.
+        // Up to 9x when other tests load the machine. Not yet the "small multiple" issue 17 asks for; this bound
+        // catches a regression to buffering copies of the whole body (the code before spooling: ~1 GiB for six uploads).
+        Assert.True(peak - baseline < 12 * targets.Length, $"a {targets.Length / MiB} MiB targets.json grew the server from {baseline / MiB} to {peak / MiB} MiB");
+    }
+
+    /// <summary>Runs <paramref name="work"/> while sampling the server's resident memory every 10 ms; the highest sample.</summary>
+    private static async Task<long> PeakResidentBytesAsync(ServerProcess server, Func<Task> work)
+    {
+        long peak = server.ResidentBytes;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, server.ResidentBytes);
+                await Task.Delay(10);
+            }
+        });
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await sampler;
+        }
+
+        return Math.Max(peak, server.ResidentBytes);
+    }
+
+    /// <summary>A chunked multipart publish with one target part of <paramref name="size"/> generated bytes; the status, or 0 when the server cut the connection.</summary>
+    private static async Task<int> SendOversizedAsync(ServerProcess server, long size, bool expectRejection)
+    {
+        using var content = new MultipartFormDataContent("bound");
+        var part = new StreamContent(new GeneratedStream(size));
+        part.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"target\"", FileName = "\"big.bin\"" };
+        content.Add(part);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v2/example.com/big/_trust/tuf/") { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServerHost.AdminToken);
+        request.Headers.TransferEncodingChunked = true;
+        try
+        {
+            using var response = await server.Client.SendAsync(request);
+            if (!expectRejection)
+            {
+                // Not listed by any metadata: refused after reading, which is what the warm-up wants.
+                Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            }
+
+            return (int)response.StatusCode;
+        }
+        catch (HttpRequestException) when (expectRejection)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>A read-only stream of <c>length</c> bytes that never holds more than the caller's buffer.</summary>
+    private sealed class GeneratedStream(long length) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = (int)Math.Min(count, length - _position);
+            buffer.AsSpan(offset, n).Fill((byte)'x');
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
