@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Microsoft.Net.Http.Headers;
+using Microsoft.Extensions.Primitives;
 
 namespace Tuf.Server.Endpoints;
 
@@ -16,11 +16,71 @@ internal static class ContentResults
     public static IResult Bytes(HttpContext context, byte[] data, string contentType, string? sha256, bool immutable)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(data);
         sha256 ??= Convert.ToHexStringLower(SHA256.HashData(data));
-        context.Response.Headers.CacheControl = immutable ? Immutable : ShortLived;
-        return TypedResults.Bytes(data, contentType, entityTag: new EntityTagHeaderValue("\"" + sha256 + "\""));
+        return new StoredBytes(data, contentType, "\"" + sha256 + "\"", immutable ? Immutable : ShortLived);
     }
 
     /// <summary>A JSON error result.</summary>
     public static ApiException NotFound(string what) => new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, what);
+
+    /// <summary>
+    /// The hot path of every read: headers set directly and the body copied into the response pipe in one piece
+    /// (one buffer of the body's size instead of Kestrel's 4 KiB blocks, measured in bench/README.md). No ranges.
+    /// </summary>
+    private sealed class StoredBytes(byte[] data, string contentType, string entityTag, string cacheControl) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            var headers = response.Headers;
+            headers.ETag = entityTag;
+            headers.CacheControl = cacheControl;
+            if (Matches(httpContext.Request.Headers.IfNoneMatch, entityTag))
+            {
+                response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            }
+
+            response.ContentType = contentType;
+            response.ContentLength = data.Length;
+            if (HttpMethods.IsHead(httpContext.Request.Method) || data.Length == 0)
+            {
+                return;
+            }
+
+            // Headers first: body bytes written before them are buffered and copied once more by Kestrel.
+            await response.StartAsync(httpContext.RequestAborted).ConfigureAwait(false);
+            var writer = response.BodyWriter;
+            int written = 0;
+            while (written < data.Length)
+            {
+                var memory = writer.GetMemory(data.Length - written);
+                int n = Math.Min(memory.Length, data.Length - written);
+                data.AsSpan(written, n).CopyTo(memory.Span);
+                writer.Advance(n);
+                written += n;
+            }
+
+            await writer.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
+        }
+
+        /// <summary>If-None-Match (RFC 9110 13.1.2): <c>*</c> or any listed tag, compared weakly.</summary>
+        private static bool Matches(StringValues ifNoneMatch, string entityTag)
+        {
+            foreach (var value in ifNoneMatch)
+            {
+                foreach (var part in (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                {
+                    var tag = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
+                    if (tag == "*" || string.Equals(tag, entityTag, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+    }
 }

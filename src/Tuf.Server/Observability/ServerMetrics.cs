@@ -23,6 +23,8 @@ internal sealed class ServerMetrics
         Registry = Metrics.NewCustomRegistry();
         DotNetStats.Register(Registry);
         var factory = Metrics.WithCustomRegistry(Registry);
+        // No exemplars: the server exports none, and looking up the trace context costs on every request.
+        factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         _requests = factory.CreateCounter("tuf_http_requests_total", "HTTP requests by status code.", new CounterConfiguration { LabelNames = ["code"] });
         _publishes = factory.CreateCounter("tuf_publishes_total", "Accepted publishes.");
         _conflicts = factory.CreateCounter("tuf_publish_conflicts_total", "Publishes that lost an optimistic-concurrency race (409).");

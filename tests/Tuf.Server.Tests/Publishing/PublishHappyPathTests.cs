@@ -84,6 +84,50 @@ public abstract class PublishHappyPathTests(ITestOutputHelper output) : ServerTe
         Assert.Equal(rootBytes, await notaryVersioned.Content.ReadAsByteArrayAsync());
     }
 
+    [SkippableTheory]
+    [InlineData("W/\"{0}\"", HttpStatusCode.NotModified)]
+    [InlineData("\"other\", \"{0}\"", HttpStatusCode.NotModified)]
+    [InlineData("*", HttpStatusCode.NotModified)]
+    [InlineData("\"{0}x\"", HttpStatusCode.OK)]
+    [InlineData("\"other\"", HttpStatusCode.OK)]
+    public async Task Get_IfNoneMatchForms_ComparedWeaklyOverTheList(string header, HttpStatusCode expected)
+    {
+        using var host = StartHost();
+        using var c = await TestCollection.CreateAsync(host.Client, "example.com/etags");
+        var rootBytes = await PublishRootAndTargetsAsync(host, c);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{c.Gun}/metadata/1.root.json");
+        request.Headers.TryAddWithoutValidation("If-None-Match", string.Format(System.Globalization.CultureInfo.InvariantCulture, header, Convert.ToHexStringLower(SHA256.HashData(rootBytes))));
+        using var response = await host.Client.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(expected == HttpStatusCode.OK ? rootBytes : [], body);
+        Assert.NotNull(response.Headers.ETag);
+    }
+
+    [SkippableFact]
+    public async Task Head_Metadata_HeadersWithoutBody()
+    {
+        using var host = StartHost();
+        using var c = await TestCollection.CreateAsync(host.Client, "example.com/head");
+        var rootBytes = await PublishRootAndTargetsAsync(host, c);
+
+        using var request = new HttpRequestMessage(HttpMethod.Head, $"{c.Gun}/metadata/1.root.json");
+        using var response = await host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(rootBytes.Length, response.Content.Headers.ContentLength);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    private static async Task<byte[]> PublishRootAndTargetsAsync(ServerHost host, TestCollection c)
+    {
+        var rootBytes = c.SignedRoot();
+        using var r = await TestCollection.PublishAsync(host.Client, c.Gun, [("root", rootBytes), ("targets", c.SignedTargets())]);
+        await ServedState.AssertOkAsync(r);
+        return rootBytes;
+    }
+
     [SkippableFact]
     public async Task Publish_DelegatedRole_AcceptedAndListedInSnapshot()
     {
