@@ -21,14 +21,15 @@ internal static class Program
 
             var root = BuildRootCommand();
             var parse = root.Parse(args);
-            if (parse.Errors.Count > 0)
+            var usage = UsageErrors.Find(parse);
+            if (usage.Count > 0)
             {
-                foreach (var error in parse.Errors)
+                foreach (var line in usage.Take(usage.Count - 1))
                 {
-                    Console.Error.WriteLine($"tuf: {error.Message}");
+                    Console.Error.WriteLine($"tuf: {line}");
                 }
 
-                Console.Error.WriteLine("Run 'tuf --help' for usage.");
+                Console.Error.WriteLine(usage[^1]);
                 return ExitCodes.Usage;
             }
 

@@ -257,7 +257,15 @@ public sealed class Updater : IDisposable
         byte[]? local = _store.TryRead(RootRole, MetadataCap(null, _options.RootMaxLength));
         if (local is not null)
         {
-            return new TrustedMetadataSet(local, referenceTime);
+            try
+            {
+                return new TrustedMetadataSet(local, referenceTime);
+            }
+            catch (RepositoryException ex)
+            {
+                string path = _store.PathOf(RootRole);
+                throw new TrustedRootException($"the trusted root {path} cannot be used: {ex.Message}", ex) { Path = path, Reason = ex.Message };
+            }
         }
 
         if (_bootstrapRoot is null)
@@ -265,7 +273,16 @@ public sealed class Updater : IDisposable
             throw new FileNotFoundException($"no trusted root: {_store.PathOf(RootRole)} does not exist and no bootstrap root was given");
         }
 
-        var trusted = new TrustedMetadataSet(_bootstrapRoot, referenceTime);
+        TrustedMetadataSet trusted;
+        try
+        {
+            trusted = new TrustedMetadataSet(_bootstrapRoot, referenceTime);
+        }
+        catch (RepositoryException ex)
+        {
+            throw new TrustedRootException($"the bootstrap root cannot be used: {ex.Message}", ex) { Reason = ex.Message };
+        }
+
         Directory.CreateDirectory(_store.Directory);
         _store.Write(RootRole, _bootstrapRoot);
         return trusted;

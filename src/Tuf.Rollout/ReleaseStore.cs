@@ -190,6 +190,40 @@ internal sealed class ReleaseStore
     }
 
     /// <summary>
+    /// Reads a .tar.gz through to the end without writing anything: null when it is a gzip-compressed tar archive within
+    /// the entry and size bounds, otherwise what is wrong with it.
+    /// </summary>
+    internal static string? FindArchiveProblem(byte[] bytes)
+    {
+        if (bytes.Length < 2 || bytes[0] != 0x1f || bytes[1] != 0x8b)
+        {
+            return "it is not gzip-compressed";
+        }
+
+        try
+        {
+            using var gzip = new GZipStream(new MemoryStream(bytes, writable: false), CompressionMode.Decompress);
+            using var reader = new TarReader(gzip);
+            int count = 0;
+            long total = 0;
+            while (reader.GetNextEntry() is { } entry)
+            {
+                total += entry.Length;
+                if (++count > MaxEntries || total > MaxUnpackedLength)
+                {
+                    return "it has more entries or bytes than a release may have";
+                }
+            }
+
+            return count == 0 ? "the archive is empty" : null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
+        {
+            return $"it is not a readable tar archive ({ex.Message.TrimEnd('.')})";
+        }
+    }
+
+    /// <summary>
     /// Unpacks a .tar.gz: only regular files, folders, and links that stay inside; no absolute or <c>..</c> names, no
     /// writing through links, no devices; setuid/setgid bits dropped; sizes and entry count bounded.
     /// </summary>

@@ -92,6 +92,7 @@ internal sealed class RollingUpdater
     private async Task<RolloutJournal> RunAsync(RolloutJournal journal, CancellationToken cancellationToken)
     {
         var artifact = journal.Artifact(_stateDirectory);
+        DateTimeOffset? reportedWait = null;
         while (true)
         {
             var now = _time.GetUtcNow();
@@ -109,7 +110,13 @@ internal sealed class RollingUpdater
                     return journal;
 
                 case WaitUntil wait:
-                    Report(journal.State, null, $"waiting {(wait.Until - now).TotalSeconds:0.###} s before the next batch");
+                    // One line per wait: a timer may fire a little early, and the loop then waits out the remainder.
+                    if (wait.Until != reportedWait)
+                    {
+                        Report(journal.State, null, $"waiting {Math.Ceiling((wait.Until - now).TotalSeconds):0} s before the next batch");
+                        reportedWait = wait.Until;
+                    }
+
                     await Task.Delay(wait.Until - now, _time, cancellationToken).ConfigureAwait(false);
                     break;
 
@@ -281,6 +288,12 @@ internal sealed class RollingUpdater
         if (bytes.LongLength != verified.Length || !ReleaseManifest.HashEquals(Convert.ToHexStringLower(SHA256.HashData(bytes)), verified.Sha256))
         {
             throw new LengthOrHashMismatchException($"artifact {ErrorText.Untrusted(verified.TargetPath)} does not match its verified length and sha256");
+        }
+
+        // A target named .tar.gz that is not one is refused here, once, before any instance is touched.
+        if (verified.IsArchive && ReleaseStore.FindArchiveProblem(bytes) is { } problem)
+        {
+            throw new RolloutException($"{ErrorText.Untrusted(verified.TargetPath)} is named like a .tar.gz but {problem}; nothing was changed");
         }
 
         DurableFile.Write(kept, bytes);

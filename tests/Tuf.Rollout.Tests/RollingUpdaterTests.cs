@@ -24,6 +24,56 @@ public class RollingUpdaterTests(ITestOutputHelper output)
         await Task.WhenAll(Enumerable.Range(0, count).Select(kit.ServedVersionAsync));
 
     [Fact]
+    public async Task StartAsync_DelayWithTimersThatFireEarly_OneWaitingLinePerWait()
+    {
+        using var kit = new RolloutTestKit(3);
+        kit.Source.Publish(Target, RolloutTestKit.Release("v1"));
+        var artifact = await kit.Source.ResolveAsync(Target);
+        var messages = new List<string>();
+        var updater = new RollingUpdater(kit.Provider, kit.Group.StateDirectory, new EarlyTimers(), p => { lock (messages) { messages.Add(p.Message); } });
+        var journal = await updater.StartAsync(artifact, Settings(RolloutTestKit.Fast(parallelism: 1) with { Delay = TimeSpan.FromMilliseconds(800) }), null);
+
+        Assert.True(journal.State.Phase == RolloutPhase.Completed, RollingUpdater.Describe(journal.State));
+        var waits = messages.Where(m => m.StartsWith("waiting", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["waiting 1 s before the next batch", "waiting 1 s before the next batch"], waits);
+    }
+
+    [Theory]
+    [InlineData("plain text, not gzip", "is named like a .tar.gz but it is not gzip-compressed; nothing was changed")]
+    [InlineData("gzip-not-tar", "is named like a .tar.gz but it is not a readable tar archive")]
+    public async Task StartAsync_TargetNamedTarGzThatIsNot_RefusedOnceBeforeAnyInstance(string content, string expected)
+    {
+        using var kit = new RolloutTestKit(2);
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(content);
+        if (content == "gzip-not-tar")
+        {
+            using var buffer = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(System.Text.Encoding.UTF8.GetBytes(new string('A', 700))); // no tar header: its checksum cannot match
+            }
+
+            bytes = buffer.ToArray();
+        }
+
+        kit.Source.Publish(Target, bytes);
+        var artifact = await kit.Source.ResolveAsync(Target);
+        var messages = new List<string>();
+        var ex = await Assert.ThrowsAsync<RolloutException>(() => kit.Updater(p => messages.Add(p.Message)).StartAsync(artifact, Settings(RolloutTestKit.Fast()), null));
+        Assert.Contains(expected, ex.Message);
+        Assert.Empty(messages);
+        Assert.Null(kit.Updater().ReadJournal());
+        Assert.All(kit.Provider.Instances, i => Assert.Null(kit.Provider.GetInstalled(i)));
+    }
+
+    /// <summary>The system clock, with timers that fire after a third of their due time (as coarse timers may fire early).</summary>
+    private sealed class EarlyTimers : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            System.CreateTimer(callback, state, dueTime == Timeout.InfiniteTimeSpan ? dueTime : dueTime / 3, period);
+    }
+
+    [Fact]
     public async Task StartAsync_StopFirstParallelism2_AllOnV2AndNeverMoreThan2Down()
     {
         using var kit = new RolloutTestKit(5);

@@ -48,6 +48,12 @@ internal static class DownloadCommand
         return command;
     }
 
+    /// <summary>The bootstrap root named by <c>--root</c>, with an error that names the option.</summary>
+    internal static byte[] ReadRoot(FileInfo root) =>
+        root.Exists
+            ? File.ReadAllBytes(root.FullName)
+            : throw new FileNotFoundException($"--root: no such file: {root.FullName} (the trusted root.json to start from, checked out of band)", root.FullName);
+
     private static Uri ParseUrl(string value, string option) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri
@@ -57,9 +63,8 @@ internal static class DownloadCommand
         FileInfo root, Uri metadataUrl, Uri targetsUrl, DirectoryInfo metadataDir, DirectoryInfo targetDir,
         IReadOnlyList<string> targets, UpdaterOptions options, CancellationToken cancellationToken)
     {
-        metadataDir.Create();
-        targetDir.Create();
-        byte[]? bootstrap = File.Exists(Path.Combine(metadataDir.FullName, "root.json")) ? null : await File.ReadAllBytesAsync(root.FullName, cancellationToken).ConfigureAwait(false);
+        // Nothing is created before the trusted root is known to be usable: the Updater makes the folders it writes to.
+        byte[]? bootstrap = File.Exists(Path.Combine(metadataDir.FullName, "root.json")) ? null : ReadRoot(root);
         using var updater = new Updater(metadataDir.FullName, metadataUrl, targetDir.FullName, targetsUrl, bootstrap, options: options);
         await updater.RefreshAsync(cancellationToken).ConfigureAwait(false);
         foreach (string target in targets)

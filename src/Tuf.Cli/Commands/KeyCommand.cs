@@ -22,7 +22,8 @@ internal static class KeyCommand
         var type = new Option<string>("--type") { Description = "Key type", DefaultValueFactory = _ => "ed25519" };
         type.AcceptOnlyFromAmong("ed25519", "ecdsa-p256", "rsa-3072", "ml-dsa-44", "ml-dsa-65", "ml-dsa-87");
         var keystore = KeyResolver.KeystoreOption();
-        var command = new Command("generate", "Generate a key and store it encrypted") { name, type, keystore };
+        var allowEmpty = KeyResolver.AllowEmptyPassphraseOption();
+        var command = new Command("generate", "Generate a key and store it encrypted") { name, type, keystore, allowEmpty };
         command.SetGuardedAction(parse =>
         {
             var store = KeyResolver.Open(parse, keystore);
@@ -41,7 +42,7 @@ internal static class KeyCommand
                 throw new SigningException($"key '{keyName}' already exists in {store.Directory}");
             }
 
-            string passphrase = KeyResolver.Passphrase($"New passphrase for key '{keyName}': ", confirm: true);
+            string passphrase = KeyResolver.NewPassphrase(keyName, parse.GetValue(allowEmpty));
             var entry = store.Generate(keyName, keyType, passphrase);
             Console.Out.WriteLine($"{entry.Name} {entry.PublicKey.KeyType}/{entry.PublicKey.Scheme} {entry.KeyId}");
             return ExitCodes.Ok;
@@ -55,12 +56,25 @@ internal static class KeyCommand
         var command = new Command("list", "List the keys in the store") { keystore };
         command.SetGuardedAction(parse =>
         {
-            foreach (var entry in KeyResolver.Open(parse, keystore).List())
+            // One unreadable key file is marked; the others are still listed.
+            var store = KeyResolver.Open(parse, keystore);
+            int unreadable = 0;
+            foreach (var name in store.Names())
             {
-                Console.Out.WriteLine($"{entry.Name}\t{entry.PublicKey.Scheme}\t{entry.KeyId}");
+                try
+                {
+                    var entry = store.Get(name);
+                    Console.Out.WriteLine($"{entry.Name}\t{entry.PublicKey.Scheme}\t{entry.KeyId}");
+                }
+                catch (SigningException ex)
+                {
+                    unreadable++;
+                    Console.Out.WriteLine($"{name}\tUNREADABLE\t-");
+                    Console.Error.WriteLine($"tuf: key '{name}': {ex.Message}");
+                }
             }
 
-            return ExitCodes.Ok;
+            return unreadable == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
     }
@@ -96,7 +110,8 @@ internal static class KeyCommand
         var name = new Argument<string>("NAME") { Description = "The key's name in the store" };
         var file = new Argument<string>("FILE") { Description = "A PEM private key (PKCS#8, or PKCS#1 RSA / SEC1 EC)" };
         var keystore = KeyResolver.KeystoreOption();
-        var command = new Command("import", "Import a PEM private key into the store, encrypted") { name, file, keystore };
+        var allowEmpty = KeyResolver.AllowEmptyPassphraseOption();
+        var command = new Command("import", "Import a PEM private key into the store, encrypted") { name, file, keystore, allowEmpty };
         command.SetGuardedAction(parse =>
         {
             var store = KeyResolver.Open(parse, keystore);
@@ -113,7 +128,7 @@ internal static class KeyCommand
                 throw new SigningException($"key '{keyName}' already exists in {store.Directory}");
             }
 
-            string passphrase = KeyResolver.Passphrase($"New passphrase for key '{keyName}': ", confirm: true);
+            string passphrase = KeyResolver.NewPassphrase(keyName, parse.GetValue(allowEmpty));
             var entry = store.Import(keyName, pem, passphrase);
             Console.Out.WriteLine($"{entry.Name} {entry.PublicKey.KeyType}/{entry.PublicKey.Scheme} {entry.KeyId}");
             return ExitCodes.Ok;

@@ -47,6 +47,23 @@ internal static class KeyResolver
         return Passphrase($"Passphrase for key '{name}': ", confirm: false);
     }
 
+    public static Option<bool> AllowEmptyPassphraseOption() => new("--allow-empty-passphrase")
+    {
+        Description = "Accept an empty passphrase for the new key (its file is then protected by file permissions only)",
+    };
+
+    /// <summary>The passphrase of a new key: typed twice at a prompt; empty only when the user said so.</summary>
+    public static string NewPassphrase(string keyName, bool allowEmpty)
+    {
+        string passphrase = Passphrase($"New passphrase for key '{keyName}': ", confirm: true);
+        if (passphrase.Length == 0 && !allowEmpty)
+        {
+            throw new UsageException($"empty passphrase for new key '{keyName}' (from {(Environment.GetEnvironmentVariable(PassphraseVariable) is not null ? PassphraseVariable : "the prompt")}): choose one, or pass --allow-empty-passphrase");
+        }
+
+        return passphrase;
+    }
+
     /// <summary>The passphrase: <c>TUF_KEY_PASSPHRASE</c> when set, else read from the terminal without echo.</summary>
     public static string Passphrase(string prompt, bool confirm)
     {

@@ -51,7 +51,7 @@ internal static class RepoCommitCommand
                 string roles = result.Roles.Count <= 8
                     ? string.Join(", ", result.Roles.Select(r => $"{r.Key} v{r.Value}"))
                     : $"{result.Roles.Count} roles";
-                Console.Out.WriteLine($"committed {roles}; {result.MetadataFilesWritten} metadata files, {result.TargetFilesWritten} target files written");
+                Console.Out.WriteLine($"committed {roles}; {Plural(result.MetadataFilesWritten, "metadata file")}, {Plural(result.TargetFilesWritten, "target file")} written");
                 return ExitCodes.Ok;
             }
             finally
@@ -61,4 +61,6 @@ internal static class RepoCommitCommand
         });
         return command;
     }
+
+    private static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 }

@@ -128,7 +128,7 @@ internal sealed partial class RolloutOptions
         public StrategyOptions(string prefix, string what)
         {
             _prefix = prefix;
-            _parallelism = new($"--{prefix}parallelism") { Description = $"Instances {what}d at once; 0 = all (default 1)" };
+            _parallelism = new($"--{prefix}parallelism") { Description = $"Instances {(what == "update" ? "updated" : "rolled back")} at once; 0 = all (default 1)" };
             _delay = new($"--{prefix}delay") { Description = $"Delay between {what} batches (default 0s)" };
             _monitor = new($"--{prefix}monitor") { Description = $"How long each instance must stay healthy after its {what} (default 5s)" };
             _maxFailureRatio = new($"--{prefix}max-failure-ratio") { Description = "Fraction of instances allowed to fail (default 0)" };

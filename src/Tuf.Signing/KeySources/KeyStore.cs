@@ -59,22 +59,24 @@ public sealed partial class KeyStore
 
     /// <summary>Every key in the store, by name.</summary>
     /// <returns>The entries, sorted by name.</returns>
-    public IReadOnlyList<KeyStoreEntry> List()
+    /// <exception cref="SigningException">A key file cannot be read (<see cref="Names"/> and <see cref="Get"/> read them one by one).</exception>
+    public IReadOnlyList<KeyStoreEntry> List() => Names().Select(Get).ToList();
+
+    /// <summary>The names of the keys in the store, without reading them.</summary>
+    /// <returns>The names, sorted.</returns>
+    public IReadOnlyList<string> Names()
     {
         if (!System.IO.Directory.Exists(Directory))
         {
             return [];
         }
 
-        var entries = new List<KeyStoreEntry>();
-        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
-        {
-            var file = ReadFile(path);
-            entries.Add(new KeyStoreEntry(Path.GetFileName(path)[..^Extension.Length], file.KeyId, file.PublicKey));
-        }
-
-        entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return entries;
+        var names = System.IO.Directory.EnumerateFiles(Directory, "*" + Extension)
+            .Select(path => Path.GetFileName(path)[..^Extension.Length])
+            .Where(IsValidName)
+            .ToList();
+        names.Sort(string.CompareOrdinal);
+        return names;
     }
 
     /// <summary>Whether a key named <paramref name="name"/> exists.</summary>
