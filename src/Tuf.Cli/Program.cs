@@ -51,6 +51,8 @@ internal static class Program
         root.Subcommands.Add(QuickstartCommand.Create());
         root.Subcommands.Add(RepoCommand.Create());
         root.Subcommands.Add(RolloutCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(CompletionCommand.Create(root));
         return root;
     }
 }

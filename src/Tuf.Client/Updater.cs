@@ -81,6 +81,9 @@ public sealed class Updater : IDisposable
     /// <summary>The trusted root after the last refresh, or null before.</summary>
     public Root? TrustedRoot => _trusted?.Root;
 
+    /// <summary>The trusted top-level targets metadata after the last refresh, or null before.</summary>
+    public Targets? TrustedTargets => _trusted?.Targets;
+
     /// <summary>
     /// Runs the client workflow for the top-level roles: the root chain (5.3), timestamp (5.4), snapshot (5.5) and
     /// targets (5.6), with one reference time. Cached metadata is used where it is still valid as final.

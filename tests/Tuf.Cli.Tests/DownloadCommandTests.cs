@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using Tuf.Testing;
-using Xunit.Abstractions;
 
 namespace Tuf.Cli.Tests;
 
 /// <summary><c>tuf download</c> in-process, and the published apphost (when built) as a real process.</summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class DownloadCommandTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DownloadCommandTests : IAsyncLifetime
 {
     private readonly string _temp = Directory.CreateTempSubdirectory("tuf-download-").FullName;
     private readonly RepositorySimulator _sim = new();
@@ -97,15 +96,11 @@ public sealed class DownloadCommandTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(2, code);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PublishedApphost_Download_Works()
     {
         string apphost = Path.Combine(SharedVectors.RepoRoot, "artifacts", "cli", "tuf");
-        if (!File.Exists(apphost))
-        {
-            output.WriteLine($"{apphost} not built (dotnet publish src/Tuf.Cli -c Release -o artifacts/cli): skipped");
-            return;
-        }
+        Skip.If(!File.Exists(apphost), $"{apphost} is not built (dotnet publish src/Tuf.Cli -c Release -o artifacts/cli)");
 
         var psi = new ProcessStartInfo(apphost) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (string a in Args("dir/app.bin"))
@@ -121,15 +116,11 @@ public sealed class DownloadCommandTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal("payload"u8.ToArray(), File.ReadAllBytes(Path.Combine(_temp, "td", "dir%2Fapp.bin")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PublishedApphost_ConformanceFailure_ExitsExactlyOne()
     {
         string apphost = Path.Combine(SharedVectors.RepoRoot, "artifacts", "cli", "tuf");
-        if (!File.Exists(apphost))
-        {
-            output.WriteLine($"{apphost} not built: skipped");
-            return;
-        }
+        Skip.If(!File.Exists(apphost), $"{apphost} is not built (dotnet publish src/Tuf.Cli -c Release -o artifacts/cli)");
 
         var psi = new ProcessStartInfo(apphost) { RedirectStandardError = true };
         foreach (string a in new[] { "conformance", "--metadata-url", _server.MetadataUrl.AbsoluteUri, "--metadata-dir", Path.Combine(_temp, "empty"), "refresh" })

@@ -62,6 +62,16 @@ public class RolloutCommandTests(ITestOutputHelper output)
         Assert.Equal(0, code);
         Assert.Contains("phase: Completed", stdout);
         Assert.Equal(3, stdout.Split('\n').Count(l => l.StartsWith("web-") && l.Contains("Updated") && l.Contains("healthy") && !l.Contains("unhealthy")));
+
+        var (jsonCode, json, _) = await RunTufAsync("rollout", "status", "--group", kit.GroupPath, "--json");
+        Assert.Equal(0, jsonCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal("local", doc.RootElement.GetProperty("kind").GetString());
+        Assert.Equal("Completed", doc.RootElement.GetProperty("rollout").GetProperty("phase").GetString());
+        var instances = doc.RootElement.GetProperty("instances").EnumerateArray().ToList();
+        Assert.Equal(3, instances.Count);
+        Assert.All(instances, i => Assert.True(i.GetProperty("healthy").GetBoolean() && i.GetProperty("running").GetBoolean() && i.GetProperty("state").GetString() == "Updated"));
+        Assert.All(instances, i => Assert.Equal(64, i.GetProperty("release").GetString()!.Length));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Tuf.Cli.Output;
 using System.CommandLine;
 using Tuf.Signing;
 
@@ -53,28 +54,64 @@ internal static class KeyCommand
     private static Command List()
     {
         var keystore = KeyResolver.KeystoreOption();
-        var command = new Command("list", "List the keys in the store") { keystore };
+        var json = JsonOut.Option();
+        var command = new Command("list", "List the keys in the store") { keystore, json };
         command.SetGuardedAction(parse =>
         {
             // One unreadable key file is marked; the others are still listed.
             var store = KeyResolver.Open(parse, keystore);
-            int unreadable = 0;
+            var rows = new List<(string Name, KeyStoreEntry? Entry, string? Error)>();
             foreach (var name in store.Names())
             {
                 try
                 {
-                    var entry = store.Get(name);
-                    Console.Out.WriteLine($"{entry.Name}\t{entry.PublicKey.Scheme}\t{entry.KeyId}");
+                    rows.Add((name, store.Get(name), null));
                 }
                 catch (SigningException ex)
                 {
-                    unreadable++;
-                    Console.Out.WriteLine($"{name}\tUNREADABLE\t-");
-                    Console.Error.WriteLine($"tuf: key '{name}': {ex.Message}");
+                    rows.Add((name, null, ex.Message));
                 }
             }
 
-            return unreadable == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+            if (parse.GetValue(json))
+            {
+                JsonOut.Write(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("keystore", store.Directory);
+                    w.Objects("keys", rows, (w, row) =>
+                    {
+                        var (name, entry, error) = row;
+                        w.WriteString("name", name);
+                        w.WriteBoolean("readable", entry is not null);
+                        if (entry is not null)
+                        {
+                            w.WriteString("keytype", entry.PublicKey.KeyType);
+                            w.WriteString("scheme", entry.PublicKey.Scheme);
+                            w.WriteString("keyid", entry.KeyId);
+                        }
+                        else
+                        {
+                            w.WriteString("error", error);
+                        }
+                    });
+                    w.WriteEndObject();
+                });
+            }
+            else
+            {
+                foreach (var (name, entry, _) in rows)
+                {
+                    Console.Out.WriteLine(entry is null ? $"{name}\tUNREADABLE\t-" : $"{entry.Name}\t{entry.PublicKey.Scheme}\t{entry.KeyId}");
+                }
+            }
+
+            foreach (var (name, _, error) in rows.Where(r => r.Error is not null))
+            {
+                Console.Error.WriteLine($"tuf: key '{name}': {error}");
+            }
+
+            return rows.All(r => r.Error is null) ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
     }

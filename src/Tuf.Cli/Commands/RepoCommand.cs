@@ -18,6 +18,7 @@ internal static class RepoCommand
         command.Subcommands.Add(RepoSignCommand.Create());
         command.Subcommands.Add(RepoCommitCommand.Create());
         command.Subcommands.Add(RepoStatusCommand.Create());
+        command.Subcommands.Add(RepoListCommand.Create());
         command.Subcommands.Add(RepoRotateCommand.Create());
         command.Subcommands.Add(RepoExpireCommand.Create());
         command.Subcommands.Add(RepoPublishCommand.Create());

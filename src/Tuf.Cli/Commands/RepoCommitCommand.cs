@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 using Tuf.Signing;
 
 namespace Tuf.Cli.Commands;
@@ -41,10 +42,15 @@ internal static class RepoCommitCommand
             {
                 await preparing.ConfigureAwait(false);
                 PhaseTimer.Mark("open + unlock keys + load staging");
-                var result = await editor.CommitAsync(signers, parse.GetValue(refresh), cancellationToken).ConfigureAwait(false);
+                // A large commit (many staged targets to copy and sign) shows a spinner with the elapsed time at a terminal.
+                var commit = () => editor.CommitAsync(signers, parse.GetValue(refresh), cancellationToken);
+                var result = editor.StagingAreaBytes >= SpinnerStagingBytes && Output.Terminal.StderrIsTerminal
+                    ? await AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) })
+                        .Status().StartAsync("committing: copying targets, signing and writing metadata", _ => commit()).ConfigureAwait(false)
+                    : await commit().ConfigureAwait(false);
                 if (result.IsEmpty)
                 {
-                    Console.Out.WriteLine("nothing to commit");
+                    Console.Out.WriteLine("nothing to commit" + ExpiryAdvice(editor));
                     return ExitCodes.Ok;
                 }
 
@@ -61,6 +67,26 @@ internal static class RepoCommitCommand
         });
         return command;
     }
+
+    /// <summary>"; snapshot expires ... : use --refresh" when a role is expired or due for re-signing.</summary>
+    private static string ExpiryAdvice(RepositoryEditor editor)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var due = editor.GetStatus().Where(r => r.ExpiryAt(now) != RoleExpiry.Valid).ToList();
+        if (due.Count == 0)
+        {
+            return "";
+        }
+
+        string roles = string.Join(", ", due.Select(r => $"{r.Name} {(r.ExpiryAt(now) == RoleExpiry.Expired ? "expired" : "expires")} {r.Expires.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}"));
+        bool onlyRefreshable = due.All(r => r.Name is "snapshot" or "timestamp");
+        return onlyRefreshable
+            ? $"; {roles}: use --refresh to re-sign snapshot and timestamp"
+            : $"; {roles}: use 'tuf repo expire DIR ROLE DAYS' then commit (snapshot and timestamp: --refresh)";
+    }
+
+    /// <summary>Staging areas this large (about 5,000 staged targets) take more than a second to commit.</summary>
+    private const long SpinnerStagingBytes = 1L << 20;
 
     private static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 }

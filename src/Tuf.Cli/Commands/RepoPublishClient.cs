@@ -130,11 +130,19 @@ internal sealed class RepoPublishClient : IDisposable
         }
 
         var streams = new List<Stream>();
+        var progress = targets.Count > 0
+            ? Output.TransferProgress.Start("uploading", targets.Sum(t => new FileInfo(t.FilePath).Length) + files.Sum(f => (long)f.Bytes.Length))
+            : null;
         try
         {
             foreach (var (path, filePath) in targets)
             {
-                var stream = File.OpenRead(filePath);
+                Stream stream = File.OpenRead(filePath);
+                if (progress is not null)
+                {
+                    stream = new Output.ProgressStream(stream, progress);
+                }
+
                 streams.Add(stream);
                 var part = new StreamContent(stream);
                 part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");

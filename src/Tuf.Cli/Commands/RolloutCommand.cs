@@ -1,3 +1,4 @@
+using Tuf.Cli.Output;
 using System.CommandLine;
 using System.Globalization;
 using Tuf.Rollout;
@@ -93,17 +94,61 @@ internal static class RolloutCommand
     private static Command Status()
     {
         var o = new RolloutOptions();
-        var command = new Command("status", "Show the last rollout and every instance's release, processes and health") { o.Group };
+        var json = JsonOut.Option();
+        var command = new Command("status", "Show the last rollout and every instance's release, processes and health") { o.Group, json };
         command.SetAction((parse, ct) => GuardAsync(async () =>
         {
             if (LoadAny(parse, o) is SwarmGroup swarm)
             {
-                return await RolloutSwarm.StatusAsync(swarm, ct).ConfigureAwait(false);
+                return await RolloutSwarm.StatusAsync(swarm, parse.GetValue(json), ct).ConfigureAwait(false);
             }
 
             var group = LoadGroup(parse, o);
             var provider = new LocalInstanceProvider(group);
             var journal = RolloutJournal.Load(group.StateDirectory);
+            var states = journal?.State.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal) ?? [];
+            var rows = new List<(string Name, string State, string? Release, bool Running, bool Healthy, string? Error)>();
+            foreach (var name in provider.Instances)
+            {
+                var slots = provider.RunningSlots(name);
+                var healthy = false;
+                foreach (var slot in slots)
+                {
+                    healthy |= await provider.IsHealthyAsync(name, slot, ct).ConfigureAwait(false);
+                }
+
+                var progress = states.GetValueOrDefault(name);
+                rows.Add((name, progress?.State.ToString() ?? "-", provider.GetInstalled(name), slots.Count > 0, healthy, progress?.Error));
+            }
+
+            if (parse.GetValue(json))
+            {
+                JsonOut.Write(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("kind", "local");
+                    w.ObjectOrNull("rollout", journal, (w, j) =>
+                    {
+                        w.WriteString("id", j.Id);
+                        w.WriteString("target", j.TargetPath);
+                        w.WriteString("sha256", j.Sha256);
+                        w.WriteString("phase", j.State.Phase.ToString());
+                        w.WriteString("reason", j.State.Reason);
+                    });
+                    w.Objects("instances", rows, (w, row) =>
+                    {
+                        w.WriteString("name", row.Name);
+                        w.WriteString("state", row.State);
+                        w.WriteString("release", row.Release);
+                        w.WriteBoolean("running", row.Running);
+                        w.WriteBoolean("healthy", row.Healthy);
+                        w.WriteString("error", row.Error);
+                    });
+                    w.WriteEndObject();
+                });
+                return ExitCodes.Ok;
+            }
+
             if (journal is null)
             {
                 Console.Out.WriteLine("no rollout yet");
@@ -114,21 +159,10 @@ internal static class RolloutCommand
                 Console.Out.WriteLine($"phase: {journal.State.Phase}{(journal.State.Reason is { } r ? " (" + r + ")" : "")}");
             }
 
-            var states = journal?.State.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal) ?? [];
-            foreach (var name in provider.Instances)
+            foreach (var row in rows)
             {
-                var installed = provider.GetInstalled(name);
-                var slots = provider.RunningSlots(name);
-                var healthy = false;
-                foreach (var slot in slots)
-                {
-                    healthy |= await provider.IsHealthyAsync(name, slot, ct).ConfigureAwait(false);
-                }
-
-                var state = states.TryGetValue(name, out var progress) ? progress.State.ToString() : "-";
-                var error = progress?.Error is { } e ? "  " + e : "";
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-16} {state,-15} release {(installed is null ? "none" : installed[..12]),-12} {(slots.Count == 0 ? "stopped" : "running")} {(healthy ? "healthy" : "unhealthy")}{error}"));
+                    $"{row.Name,-16} {row.State,-15} release {(row.Release is null ? "none" : row.Release[..12]),-12} {(row.Running ? "running" : "stopped")} {(row.Healthy ? "healthy" : "unhealthy")}{(row.Error is { } e ? "  " + e : "")}"));
             }
 
             return ExitCodes.Ok;

@@ -1,3 +1,4 @@
+using Tuf.Cli.Output;
 using System.Globalization;
 using Tuf.Client.Registry;
 using Tuf.Rollout;
@@ -36,12 +37,61 @@ internal static class RolloutSwarm
         return ExitCodes.Ok;
     }
 
-    public static async Task<int> StatusAsync(SwarmGroup group, CancellationToken cancellationToken)
+    public static async Task<int> StatusAsync(SwarmGroup group, bool json, CancellationToken cancellationToken)
     {
         using var engine = new DockerEngine(DockerEngine.ResolveEndpoint(group.Docker));
         var service = await engine.InspectServiceAsync(group.Service, cancellationToken).ConfigureAwait(false)
             ?? throw new RolloutException($"no swarm service named {group.Service}");
         var journal = SwarmJournal.Load(group.StateDirectory);
+        var nodes = await engine.NodeNamesAsync(cancellationToken).ConfigureAwait(false);
+        var tasks = (await engine.ListTasksAsync(service.Id, cancellationToken).ConfigureAwait(false)).Where(t => t.IsDesired).OrderBy(t => t.Slot).ToList();
+        string NodeOf(string? id) => id is not null && nodes.TryGetValue(id, out var host) ? host : "-";
+        if (json)
+        {
+            JsonOut.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("kind", "swarm");
+                w.ObjectOrNull("rollout", journal, (w, j) =>
+                {
+                    w.WriteString("id", j.Id);
+                    w.WriteString("target", j.TargetPath);
+                    w.WriteString("image", j.Image);
+                    w.WriteString("digest", j.Digest);
+                    w.WriteString("phase", j.Phase.ToString());
+                    w.WriteString("reason", j.Reason);
+                    w.WriteString("verified", j.VerifiedPinned);
+                    w.WriteString("previous_digest", j.PreviousDigest);
+                });
+
+                w.WriteStartObject("service");
+                w.WriteString("name", service.Name);
+                w.WriteString("image", service.Image);
+                w.WriteBoolean("verified_digest", journal?.VerifiedDigest is not { } d || service.ImageDigest == d);
+                if (service.Replicas is { } replicas)
+                {
+                    w.WriteNumber("replicas", replicas);
+                }
+                else
+                {
+                    w.WriteNull("replicas");
+                }
+
+                w.WriteString("update_state", service.UpdateStatus?.State);
+                w.WriteEndObject();
+                w.Objects("instances", tasks, (w, task) =>
+                {
+                    w.WriteString("name", service.Name + "." + task.Slot.ToString(CultureInfo.InvariantCulture));
+                    w.WriteString("state", task.State);
+                    w.WriteString("node", NodeOf(task.NodeId));
+                    w.WriteString("release", task.Digest ?? task.Image);
+                    w.WriteString("error", task.Error);
+                });
+                w.WriteEndObject();
+            });
+            return ExitCodes.Ok;
+        }
+
         if (journal is null)
         {
             Console.Out.WriteLine("no rollout yet");
@@ -55,12 +105,10 @@ internal static class RolloutSwarm
 
         string drift = journal?.VerifiedDigest is { } digest && service.ImageDigest != digest ? "  (not the verified digest)" : "";
         Console.Out.WriteLine($"service {service.Name}: image {service.Image}{drift}; replicas {service.Replicas?.ToString(CultureInfo.InvariantCulture) ?? "global"}; update {service.UpdateStatus?.State ?? "none"}{(service.UpdateStatus?.Message is { Length: > 0 } m ? " (" + m + ")" : "")}");
-        var nodes = await engine.NodeNamesAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var task in (await engine.ListTasksAsync(service.Id, cancellationToken).ConfigureAwait(false)).Where(t => t.IsDesired).OrderBy(t => t.Slot))
+        foreach (var task in tasks)
         {
-            string node = task.NodeId is { } id && nodes.TryGetValue(id, out var host) ? host : "-";
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{service.Name + "." + task.Slot,-20} {task.State,-10} {node,-16} {task.Digest ?? task.Image}{(task.Error is { } e ? "  " + e : "")}"));
+                $"{service.Name + "." + task.Slot,-20} {task.State,-10} {NodeOf(task.NodeId),-16} {task.Digest ?? task.Image}{(task.Error is { } e ? "  " + e : "")}"));
         }
 
         return ExitCodes.Ok;
