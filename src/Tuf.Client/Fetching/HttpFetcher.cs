@@ -14,9 +14,15 @@ public sealed class HttpFetcher : IFetcher, IDisposable
     private readonly bool _ownsClient;
     private readonly UpdaterOptions _options;
 
+    /// <summary>Creates a fetcher with its own <see cref="HttpClient"/> and default options.</summary>
+    public HttpFetcher()
+        : this((UpdaterOptions?)null)
+    {
+    }
+
     /// <summary>Creates a fetcher with its own <see cref="HttpClient"/>.</summary>
     /// <param name="options">Timeouts and the slow-retrieval guard; defaults when null.</param>
-    public HttpFetcher(UpdaterOptions? options = null)
+    public HttpFetcher(UpdaterOptions? options)
         : this(CreateClient(), options, ownsClient: true)
     {
     }
@@ -24,7 +30,7 @@ public sealed class HttpFetcher : IFetcher, IDisposable
     /// <summary>Creates a fetcher over a caller-owned <see cref="HttpClient"/> (not disposed by the fetcher).</summary>
     /// <param name="client">The client.</param>
     /// <param name="options">Timeouts and the slow-retrieval guard; defaults when null.</param>
-    public HttpFetcher(HttpClient client, UpdaterOptions? options = null)
+    public HttpFetcher(HttpClient client, UpdaterOptions? options)
         : this(client, options, ownsClient: false)
     {
     }
