@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Server benchmarks (loopback only, about two minutes):
-#   read path: wrk -t2 -c32 -d${DURATION:-8}s on timestamp.json and a 1,000-target targets.json, against nginx
+#   read path: wrk -t2 -c32 -d${DURATION:-8}s on timestamp.json and a 1,000-target targets.json, over HTTP and over
+#              HTTPS (both servers on one throw-away ECDSA P-256 certificate; SCHEMES=http to skip TLS), against nginx
 #              (Debian nginx-light, 2 workers, configured as a production front end: keep-alive without a request
 #              limit, sendfile, tcp_nopush, no access log) serving the same bytes as static files; runs alternate
 #              in the order server, nginx, nginx, server, server, nginx ... (${ROUNDS:-4} each, so that a drift in
@@ -34,9 +35,14 @@ trap cleanup EXIT
 dotnet build src/Tuf.Server -c Release -nologo -v q >/dev/null
 dotnet build tests/Tuf.Server.Tests -c Release -nologo -v q >/dev/null
 
-port=$(free_port)
+port=$(free_port); tport=$(free_port)
+# One throw-away certificate (ECDSA P-256) for both servers' HTTPS endpoints.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 2 \
+  -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
 Storage__SqliteSynchronousFull=${SQLITE_SYNC_FULL:-true} Server__DataDirectory="$work/data" Auth__AdminToken=tuf_test-admin-token \
-  dotnet src/Tuf.Server/bin/Release/net10.0/Tuf.Server.dll --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+  Kestrel__Endpoints__Http__Url="http://127.0.0.1:$port" Kestrel__Endpoints__Https__Url="https://127.0.0.1:$tport" \
+  Kestrel__Endpoints__Https__Certificate__Path="$work/cert.pem" Kestrel__Endpoints__Https__Certificate__KeyPath="$work/key.pem" \
+  dotnet src/Tuf.Server/bin/Release/net10.0/Tuf.Server.dll >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 
@@ -45,7 +51,7 @@ TUF_BENCH_SERVER_URL="http://127.0.0.1:$port/" TUF_BENCH_OUT="$work/www" \
   dotnet test tests/Tuf.Server.Tests -c Release --no-build -nologo -v q --filter "FullyQualifiedName~ServerBenchWorkload" >/dev/null
 chmod -R a+rX "$work"
 
-nport=$(free_port)
+nport=$(free_port); ntport=$(free_port)
 cat >"$work/nginx.conf" <<NGINX
 worker_processes 2;
 pid $work/nginx.pid;
@@ -57,8 +63,13 @@ http {
   tcp_nopush on;
   keepalive_requests 10000000;
   keepalive_timeout 65;
+  ssl_protocols TLSv1.2 TLSv1.3;
+  ssl_session_cache shared:SSL:1m;
   server {
     listen 127.0.0.1:$nport;
+    listen 127.0.0.1:$ntport ssl;
+    ssl_certificate $work/cert.pem;
+    ssl_certificate_key $work/key.pem;
     root $work/www;
     location / { add_header Cache-Control "public, max-age=10"; }
   }
@@ -70,18 +81,23 @@ nginx_started=1
 rps() { wrk -t2 -c32 -d"${DURATION}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 path=bench.example.com/app/metadata
-for f in ${FILES:-timestamp.json targets.json}; do
-  curl -sf "http://127.0.0.1:$port/$path/$f" | cmp - "$work/www/$path/$f"   # the same bytes
-  wrk -t2 -c32 -d2s "http://127.0.0.1:$port/$path/$f" >/dev/null; wrk -t2 -c32 -d2s "http://127.0.0.1:$nport/$path/$f" >/dev/null   # warm-up
-  ss=""; ns=""
-  for r in $(seq "$ROUNDS"); do   # A B B A A B ...: a drift in the machine's speed favours neither side
-    if [ $((r % 2)) -eq 1 ]; then
-      ss="$ss $(rps "http://127.0.0.1:$port/$path/$f")"; ns="$ns $(rps "http://127.0.0.1:$nport/$path/$f")"
-    else
-      ns="$ns $(rps "http://127.0.0.1:$nport/$path/$f")"; ss="$ss $(rps "http://127.0.0.1:$port/$path/$f")"
-    fi
+for scheme in ${SCHEMES:-http https}; do
+  if [ "$scheme" = https ]; then sp=$tport; np=$ntport; else sp=$port; np=$nport; fi
+  for f in ${FILES:-timestamp.json targets.json}; do
+    surl="$scheme://127.0.0.1:$sp/$path/$f"; nurl="$scheme://127.0.0.1:$np/$path/$f"
+    curl -sf --cacert "$work/cert.pem" "$surl" | cmp - "$work/www/$path/$f"   # the same bytes
+    curl -sf --cacert "$work/cert.pem" "$nurl" | cmp - "$work/www/$path/$f"
+    wrk -t2 -c32 -d2s "$surl" >/dev/null; wrk -t2 -c32 -d2s "$nurl" >/dev/null   # warm-up
+    ss=""; ns=""
+    for r in $(seq "$ROUNDS"); do   # A B B A A B ...: a drift in the machine's speed favours neither side
+      if [ $((r % 2)) -eq 1 ]; then
+        ss="$ss $(rps "$surl")"; ns="$ns $(rps "$nurl")"
+      else
+        ns="$ns $(rps "$nurl")"; ss="$ss $(rps "$surl")"
+      fi
+    done
+    s=$(echo "$ss" | median); n=$(echo "$ns" | median)
+    printf '%-5s %-15s tuf-server %10s req/s   nginx %10s req/s   ratio of medians %s   (runs:%s |%s)\n' "$scheme" "$f" "$s" "$n" "$(awk -v a="$s" -v b="$n" 'BEGIN{printf "%.2f", a/b}')" "$ss" "$ns"
   done
-  s=$(echo "$ss" | median); n=$(echo "$ns" | median)
-  printf '%-15s tuf-server %10s req/s   nginx %10s req/s   ratio of medians %s   (runs:%s |%s)\n' "$f" "$s" "$n" "$(awk -v a="$s" -v b="$n" 'BEGIN{printf "%.2f", a/b}')" "$ss" "$ns"
 done
 [ -n "${NO_PUBLISH:-}" ] || cat "$work/www/publish.txt"

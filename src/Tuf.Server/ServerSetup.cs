@@ -19,7 +19,10 @@ internal static partial class ServerSetup
     public static WebApplicationBuilder AddTufServer(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]) && string.IsNullOrEmpty(builder.Configuration["https_ports"]))
+        // HTTPS (and any other endpoint) comes from Kestrel's own configuration: Kestrel:Endpoints:NAME:Url plus
+        // Certificate:Path / Certificate:KeyPath (PEM files); see docs/server.md.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]) && string.IsNullOrEmpty(builder.Configuration["https_ports"])
+            && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }

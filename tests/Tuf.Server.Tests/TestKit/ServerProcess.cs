@@ -67,8 +67,10 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>Starts the server with the given configuration (as environment variables) and waits for /healthz.</summary>
     public static async Task<ServerProcess> StartAsync(IDictionary<string, string> settings, string? workingDirectory = null)
     {
-        var port = FreePort();
-        var psi = new ProcessStartInfo("dotnet", [ServerDll, "--urls", $"http://127.0.0.1:{port}"])
+        // A configured Kestrel HTTP endpoint (with HTTPS beside it) replaces --urls; otherwise a free port.
+        string? configured = settings.TryGetValue("Kestrel:Endpoints:Http:Url", out var url) ? url : null;
+        string baseUrl = configured ?? $"http://127.0.0.1:{FreePort()}";
+        var psi = new ProcessStartInfo("dotnet", configured is null ? [ServerDll, "--urls", baseUrl] : [ServerDll])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -85,7 +87,7 @@ internal sealed class ServerProcess : IDisposable
             psi.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
         }
 
-        var server = new ServerProcess(Process.Start(psi)!, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new ServerProcess(Process.Start(psi)!, new Uri(baseUrl.TrimEnd('/') + "/"));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
@@ -195,7 +197,7 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
