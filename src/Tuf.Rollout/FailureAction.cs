@@ -1,7 +1,7 @@
 namespace Tuf.Rollout;
 
 /// <summary>What a rollout does once its failures exceed the maximum failure ratio (docker's <c>--update-failure-action</c>).</summary>
-internal enum FailureAction
+public enum FailureAction
 {
     /// <summary>Stop starting new batches; the instances not yet reached stay untouched (the default).</summary>
     Pause,

@@ -4,7 +4,7 @@ namespace Tuf.Rollout;
 /// A group of instances the rolling updater drives (in the spirit of Infrakit's group/instance plugins). Every
 /// instance has one or more port slots; start-first runs the new process in a free slot while the old one still serves.
 /// </summary>
-internal interface IInstanceProvider
+public interface IInstanceProvider
 {
     /// <summary>Instance names, in group order.</summary>
     IReadOnlyList<string> Instances { get; }

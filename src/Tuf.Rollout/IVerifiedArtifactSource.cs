@@ -5,7 +5,7 @@ namespace Tuf.Rollout;
 /// trusted metadata, looks the target up (delegations included) and downloads it, throwing the client's
 /// <see cref="TufException"/> subtypes when anything does not verify.
 /// </summary>
-internal interface IVerifiedArtifactSource
+public interface IVerifiedArtifactSource
 {
     /// <summary>Refreshes metadata and returns the newest verified bytes of <paramref name="targetPath"/>.</summary>
     /// <exception cref="TufException">The repository could not be trusted, lists no such target, or the download failed.</exception>

@@ -5,4 +5,4 @@ namespace Tuf.Rollout;
 /// <param name="TargetsUrl">Base URL of its targets.</param>
 /// <param name="MetadataDirectory">Local folder of trusted metadata.</param>
 /// <param name="RootFile">Initial trusted root, when the metadata folder has none yet.</param>
-internal sealed record RepositorySource(string MetadataUrl, string TargetsUrl, string MetadataDirectory, string? RootFile);
+public sealed record RepositorySource(string MetadataUrl, string TargetsUrl, string MetadataDirectory, string? RootFile);

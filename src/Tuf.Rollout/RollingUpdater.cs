@@ -7,13 +7,18 @@ namespace Tuf.Rollout;
 /// journal. All decisions are in <see cref="RolloutDecision"/>; this class only performs them. One updater at a time per
 /// group (an exclusive lock file in the state folder; a killed updater's lock is released by the kernel).
 /// </summary>
-internal sealed class RollingUpdater
+public sealed class RollingUpdater
 {
     private readonly IInstanceProvider _provider;
     private readonly string _stateDirectory;
     private readonly TimeProvider _time;
     private readonly Action<RolloutProgress>? _onProgress;
 
+    /// <summary>Creates an updater for the instances of <paramref name="provider"/>.</summary>
+    /// <param name="provider">The instances and how to install, start, stop and health-check them.</param>
+    /// <param name="stateDirectory">Where the journal (<c>rollout.json</c>) and the verified artifacts are kept; one folder per group.</param>
+    /// <param name="time">The clock for delays, monitoring and timestamps; the system clock when null.</param>
+    /// <param name="onProgress">Called, on the updater's thread, with every step (planned, batch started, instance updated or failed, waiting, finished).</param>
     public RollingUpdater(IInstanceProvider provider, string stateDirectory, TimeProvider? time = null, Action<RolloutProgress>? onProgress = null)
     {
         _provider = provider;

@@ -16,7 +16,7 @@ namespace Tuf.Rollout;
 /// <param name="Settings">Update and rollback strategies.</param>
 /// <param name="State">Progress.</param>
 /// <param name="StartedAt">When the rollout was planned.</param>
-internal sealed record RolloutJournal(
+public sealed record RolloutJournal(
     int FormatVersion,
     string Id,
     string TargetPath,

@@ -4,4 +4,4 @@ namespace Tuf.Rollout;
 /// <param name="State">The rollout state after the event.</param>
 /// <param name="Instance">The instance concerned, if any.</param>
 /// <param name="Message">What happened.</param>
-internal sealed record RolloutProgress(RolloutState State, string? Instance, string Message);
+public sealed record RolloutProgress(RolloutState State, string? Instance, string Message);

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Tuf.Rollout;
 
 /// <summary>Where one instance is in the rollout.</summary>
-internal enum InstanceState
+public enum InstanceState
 {
     /// <summary>Not touched yet: still runs what it ran before the rollout.</summary>
     Pending,
@@ -31,7 +31,7 @@ internal enum InstanceState
 }
 
 /// <summary>The phase of the whole rollout (docker's update status).</summary>
-internal enum RolloutPhase
+public enum RolloutPhase
 {
     /// <summary>Batches of the update are being applied.</summary>
     Updating,
@@ -57,14 +57,14 @@ internal enum RolloutPhase
 /// <param name="PreviousSha256">The release it ran before the rollout (null when it had none); the rollback target.</param>
 /// <param name="State">Progress of this instance.</param>
 /// <param name="Error">Why it failed, when it did.</param>
-internal sealed record InstanceProgress(string Name, string? PreviousSha256, InstanceState State, string? Error = null);
+public sealed record InstanceProgress(string Name, string? PreviousSha256, InstanceState State, string? Error = null);
 
 /// <summary>The durable state of a rollout: what the decision logic reads and the journal stores.</summary>
 /// <param name="Phase">Overall phase.</param>
 /// <param name="Instances">Every instance of the plan, in plan order.</param>
 /// <param name="LastBatchEndedAt">When the last batch finished (for the delay between batches).</param>
 /// <param name="Reason">Why the rollout paused or rolled back, if it did.</param>
-internal sealed record RolloutState(
+public sealed record RolloutState(
     RolloutPhase Phase,
     ImmutableArray<InstanceProgress> Instances,
     DateTimeOffset? LastBatchEndedAt = null,

@@ -6,7 +6,7 @@ namespace Tuf.Rollout;
 /// <see cref="Monitor"/> after it first reports healthy, and <see cref="FailureAction"/> taken once
 /// failed / instances-in-plan exceeds <see cref="MaxFailureRatio"/>.
 /// </summary>
-internal sealed record RolloutStrategy
+public sealed record RolloutStrategy
 {
     /// <summary>Instances updated at once; 0 means all of them. Default 1.</summary>
     public int Parallelism { get; init; } = 1;

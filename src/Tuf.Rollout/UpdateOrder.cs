@@ -1,7 +1,7 @@
 namespace Tuf.Rollout;
 
 /// <summary>Whether an instance's old process stops before or after its replacement starts (docker's <c>--update-order</c>).</summary>
-internal enum UpdateOrder
+public enum UpdateOrder
 {
     /// <summary>Stop the old process, then start the new one (the default; needs one port per instance).</summary>
     StopFirst,

@@ -9,7 +9,7 @@ namespace Tuf.Rollout;
 /// rotation, timestamp, snapshot, targets, delegations), looks the target up and downloads it verified (or reuses a
 /// verified cached copy). Every <see cref="TufException"/> propagates: the rollout does not start.
 /// </summary>
-internal sealed class UpdaterArtifactSource : IVerifiedArtifactSource
+public sealed class UpdaterArtifactSource : IVerifiedArtifactSource
 {
     private readonly RepositorySource _source;
     private readonly string _downloadDirectory;
@@ -28,6 +28,7 @@ internal sealed class UpdaterArtifactSource : IVerifiedArtifactSource
         _options = options;
     }
 
+    /// <inheritdoc />
     public async Task<VerifiedArtifact> ResolveAsync(string targetPath, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(_source.MetadataDirectory);

@@ -5,7 +5,7 @@ namespace Tuf.Rollout;
 /// <param name="LocalPath">A local file holding the verified bytes.</param>
 /// <param name="Length">The trusted length.</param>
 /// <param name="Sha256">The trusted sha256 (lowercase hex); the release is installed under <c>releases/{Sha256}</c>.</param>
-internal sealed record VerifiedArtifact(string TargetPath, string LocalPath, long Length, string Sha256)
+public sealed record VerifiedArtifact(string TargetPath, string LocalPath, long Length, string Sha256)
 {
     /// <summary>Whether the artifact is a gzip-compressed tar archive (unpacked) rather than a single file (copied).</summary>
     public bool IsArchive =>

@@ -107,6 +107,36 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
         Assert.Contains("hello from a verified target", run.Out);
     }
 
+    [Fact]
+    public async Task RolloutHostSample_BuiltFromTheFeedOnly_RollsItsOwnInstancesToTheVerifiedRelease()
+    {
+        Assert.Null(packed.PackOutput);
+        string sample = Path.Combine(packed.Work, "RolloutHost");
+        CopyFolder(Path.Combine(ChildProcess.RepoRoot, "samples"), Path.Combine(packed.Work, "samples-rollout"));
+        var build = await ChildProcess.RunAsync("dotnet", ["build", Path.Combine(packed.Work, "samples-rollout", "RolloutHost"), "-c", "Release", "-o", sample, "--source", packed.Feed,
+            $"-p:TufVersion={packed.Version}", "-nologo", "-v", "q"], packed.Work, TimeSpan.FromMinutes(5));
+        Assert.True(build.ExitCode == 0, $"dotnet build of the sample: {build.Out}{build.Err}");
+
+        using var kit = new Tuf.Rollout.Tests.RolloutTestKit(3);
+        using var cli = new RepoCli();
+        cli.InitAndCommit();
+        string release = Path.Combine(cli.Root, "app-v1.tar.gz");
+        File.WriteAllBytes(release, Tuf.Rollout.Tests.RolloutTestKit.Release("v1"));
+        cli.RunOk("repo", "add", cli.Repo, release, "--as", "app/app.tar.gz");
+        cli.RunOk("repo", "commit", cli.Repo, "--key", "targets", "snapshot", "timestamp", "--keystore", cli.Keys);
+        await using var server = Tuf.Testing.RepositorySimulatorServer.ForDirectory(cli.Repo);
+
+        var run = await ChildProcess.RunAsync("dotnet", [Path.Combine(sample, "RolloutHost.dll"), kit.GroupPath, server.MetadataUrl.ToString(), server.TargetsUrl.ToString(),
+            Path.Combine(cli.Repo, "metadata", "1.root.json"), "app/app.tar.gz"], packed.Work, TimeSpan.FromMinutes(3));
+        Assert.True(run.ExitCode == 0, $"sample: {run.Out}{run.Err}");
+        Assert.StartsWith("verified app/app.tar.gz: ", run.Out);
+        Assert.Contains("rollout completed: 3 instance(s) updated", run.Out);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal("v1", await kit.ServedVersionAsync(i));
+        }
+    }
+
     private static void CopyFolder(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories).Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)))

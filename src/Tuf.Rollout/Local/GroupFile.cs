@@ -8,7 +8,7 @@ namespace Tuf.Rollout.Local;
 /// <param name="Start">Start command (sh syntax) with <c>{current}</c> and <c>{port}</c> placeholders.</param>
 /// <param name="Health">An http(s) URL (2xx = healthy) or <c>cmd:...</c> (exit 0 = healthy), with the same placeholders.</param>
 /// <param name="Ports">Port per slot; two or more allow start-first. Empty: one slot, no <c>{port}</c>.</param>
-internal sealed record LocalInstance(string Name, string Directory, string Start, string Health, IReadOnlyList<int> Ports);
+public sealed record LocalInstance(string Name, string Directory, string Start, string Health, IReadOnlyList<int> Ports);
 
 /// <summary>
 /// The group file of the local provider:
@@ -22,7 +22,7 @@ internal sealed record LocalInstance(string Name, string Directory, string Start
 /// <param name="Path">Absolute path of the group file.</param>
 /// <param name="Instances">The instances.</param>
 /// <param name="StopGrace">Time between SIGTERM and SIGKILL.</param>
-internal sealed record GroupFile(string Path, IReadOnlyList<LocalInstance> Instances, TimeSpan StopGrace)
+public sealed record GroupFile(string Path, IReadOnlyList<LocalInstance> Instances, TimeSpan StopGrace)
 {
     /// <summary>The folder holding the rollout journal and the verified artifacts of this group.</summary>
     public string StateDirectory => Path + ".state";

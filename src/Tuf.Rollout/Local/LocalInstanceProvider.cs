@@ -8,7 +8,7 @@ namespace Tuf.Rollout.Local;
 /// slot's process group is kept in <c>{dir}/run/slot-{n}.pid</c> ("pgid starttime sha256"), its output in
 /// <c>{dir}/run/slot-{n}.log</c>, so another updater process (resume, stop, watch) finds and controls them.
 /// </summary>
-internal sealed class LocalInstanceProvider : IInstanceProvider
+public sealed class LocalInstanceProvider : IInstanceProvider
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
     {
@@ -18,6 +18,8 @@ internal sealed class LocalInstanceProvider : IInstanceProvider
     private readonly Dictionary<string, LocalInstance> _byName;
     private readonly GroupFile _group;
 
+    /// <summary>The instances of a local group file (see <see cref="GroupFile.Load"/>).</summary>
+    /// <param name="group">The group.</param>
     public LocalInstanceProvider(GroupFile group)
     {
         _group = group;
@@ -25,24 +27,30 @@ internal sealed class LocalInstanceProvider : IInstanceProvider
         Instances = group.Instances.Select(i => i.Name).ToList();
     }
 
+    /// <inheritdoc />
     public IReadOnlyList<string> Instances { get; }
 
+    /// <inheritdoc />
     public int SlotCount(string instance) => Math.Max(1, Get(instance).Ports.Count);
 
+    /// <inheritdoc />
     public string? GetInstalled(string instance) => Store(instance).GetCurrent();
 
+    /// <inheritdoc />
     public string? FindInstalledMismatch(string instance)
     {
         var store = Store(instance);
         return store.GetCurrent() is { } sha ? store.FindMismatch(sha) : "nothing is installed";
     }
 
+    /// <inheritdoc />
     public Task PrepareAsync(string instance, VerifiedArtifact artifact, CancellationToken cancellationToken = default)
     {
         Store(instance).Prepare(artifact);
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public Task ActivateAsync(string instance, string? sha256, CancellationToken cancellationToken = default)
     {
         if (sha256 is null)
@@ -57,6 +65,7 @@ internal sealed class LocalInstanceProvider : IInstanceProvider
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public async Task<int> StartAsync(string instance, CancellationToken cancellationToken = default)
     {
         var inst = Get(instance);
@@ -102,6 +111,7 @@ internal sealed class LocalInstanceProvider : IInstanceProvider
         return slot;
     }
 
+    /// <inheritdoc />
     public async Task StopAsync(string instance, int? exceptSlot = null, CancellationToken cancellationToken = default)
     {
         var inst = Get(instance);
@@ -114,6 +124,7 @@ internal sealed class LocalInstanceProvider : IInstanceProvider
         }
     }
 
+    /// <inheritdoc />
     public async Task<bool> IsHealthyAsync(string instance, int slot, CancellationToken cancellationToken = default)
     {
         var inst = Get(instance);
@@ -143,6 +154,7 @@ internal sealed class LocalInstanceProvider : IInstanceProvider
         }
     }
 
+    /// <inheritdoc />
     public string DescribeSlot(string instance, int slot)
     {
         var inst = Get(instance);
@@ -152,6 +164,7 @@ internal sealed class LocalInstanceProvider : IInstanceProvider
             : $"no process recorded, log {log}";
     }
 
+    /// <inheritdoc />
     public IReadOnlyList<int> RunningSlots(string instance)
     {
         var inst = Get(instance);
