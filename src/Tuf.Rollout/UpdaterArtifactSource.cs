@@ -31,8 +31,7 @@ public sealed class UpdaterArtifactSource : IVerifiedArtifactSource
     /// <inheritdoc />
     public async Task<VerifiedArtifact> ResolveAsync(string targetPath, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(_source.MetadataDirectory);
-        Directory.CreateDirectory(_downloadDirectory);
+        // Nothing is created before the trusted root is known to exist.
         byte[]? bootstrap = null;
         if (!File.Exists(Path.Combine(_source.MetadataDirectory, "root.json")))
         {
@@ -43,6 +42,9 @@ public sealed class UpdaterArtifactSource : IVerifiedArtifactSource
 
             bootstrap = await File.ReadAllBytesAsync(_source.RootFile, cancellationToken).ConfigureAwait(false);
         }
+
+        Directory.CreateDirectory(_source.MetadataDirectory);
+        Directory.CreateDirectory(_downloadDirectory);
 
         using var updater = new Updater(_source.MetadataDirectory, new Uri(_source.MetadataUrl), _downloadDirectory, new Uri(_source.TargetsUrl),
             bootstrap, _fetcher, _options);

@@ -45,6 +45,17 @@ public class RolloutCommandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Start_MissingRootFile_NamesTheOptionAndCreatesNothing()
+    {
+        using var kit = new RolloutTestKit(1);
+        string missing = Path.Combine(kit.Root, "nope.json");
+        var (code, _, stderr) = await RunTufAsync([.. StartArgs(kit), "--root", missing]);
+        Assert.Equal(1, code);
+        Assert.Equal($"tuf: --root: no such file: {missing} (the trusted root.json to start from, checked out of band)", stderr.Trim());
+        Assert.False(Directory.Exists(Path.Combine(kit.Root, "metadata")));
+    }
+
+    [Fact]
     public async Task Start_HealthyRelease_ExitsZeroAndEveryInstanceServesIt()
     {
         using var kit = new RolloutTestKit(3);

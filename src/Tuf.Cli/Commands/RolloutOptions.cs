@@ -54,7 +54,13 @@ internal sealed partial class RolloutOptions
             throw new UsageException("--metadata-url and --targets-url must be absolute http(s) URLs");
         }
 
-        return new RepositorySource(metadataUrl.AbsoluteUri, targetsUrl.AbsoluteUri, parse.GetValue(MetadataDir)!.FullName, parse.GetValue(Root)?.FullName);
+        var root = parse.GetValue(Root);
+        if (root is not null && !root.Exists && !File.Exists(Path.Combine(parse.GetValue(MetadataDir)!.FullName, "root.json")))
+        {
+            throw new FileNotFoundException($"--root: no such file: {root.FullName} (the trusted root.json to start from, checked out of band)", root.FullName);
+        }
+
+        return new RepositorySource(metadataUrl.AbsoluteUri, targetsUrl.AbsoluteUri, parse.GetValue(MetadataDir)!.FullName, root?.FullName);
     }
 
     public RolloutSettings Settings(ParseResult parse)
