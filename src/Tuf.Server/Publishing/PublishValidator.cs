@@ -494,12 +494,16 @@ internal static class PublishValidator
     private static SignedEnvelope<T> Parse<T>(byte[] data, string role)
         where T : Signed
     {
-        if (!MetadataParser.TryParse<T>(data, out var env, out var error))
+        // In place: the upload is already an exact array that outlives validation, so no pooled copy of it is made
+        // (a 15.7 MB targets.json is 16 MiB less per publish).
+        try
         {
-            throw ApiException.BadRequest(ErrorCodes.MalformedMetadata, $"{ErrorText.Untrusted(role)}.json is not valid metadata: {error}");
+            return MetadataParser.ParseInPlace<T>(data);
         }
-
-        return env;
+        catch (DeserializationException ex)
+        {
+            throw ApiException.BadRequest(ErrorCodes.MalformedMetadata, $"{ErrorText.Untrusted(role)}.json is not valid metadata: {ex.Message}");
+        }
     }
 
     private static void RequireRoles(Root root)

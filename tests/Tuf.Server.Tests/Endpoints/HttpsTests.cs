@@ -26,6 +26,11 @@ public sealed class HttpsTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "server.key"), key.ExportPkcs8PrivateKeyPem());
 
         int http = ServerProcess.FreePort(), https = ServerProcess.FreePort();
+        while (https == http)
+        {
+            https = ServerProcess.FreePort();
+        }
+
         var settings = new Dictionary<string, string>
         {
             ["Server:DataDirectory"] = Path.Combine(_dir, "data"),
@@ -48,8 +53,24 @@ public sealed class HttpsTests : IDisposable
             },
         };
         using var tls = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{https}/") };
-        using var ready = await tls.GetAsync("readyz");
-        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+
+        // The process is ready on HTTP; Kestrel binds the endpoints one after the other, so poll HTTPS with a deadline.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpResponseMessage? ready = null;
+        while (ready is null)
+        {
+            try
+            {
+                ready = await tls.GetAsync("readyz");
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        using var readyResponse = ready;
+        Assert.True(ready.StatusCode == HttpStatusCode.OK, server.Output);
         Assert.Equal(certificate.Thumbprint, presented?.Thumbprint);
         presented?.Dispose();
 
