@@ -1,4 +1,4 @@
-using Tuf.Cli.Tests.TestKit;
+using Tuf.Testing;
 
 namespace Tuf.Cli.Tests;
 
@@ -13,7 +13,7 @@ public sealed class CompletionTests
     {
         var script = await ChildProcess.RunAsync(Path.Combine(AppContext.BaseDirectory, "tuf"), ["completion", "bash"], Path.GetTempPath(), TimeSpan.FromMinutes(1));
         Assert.Equal(0, script.ExitCode);
-        string driver = script.Out + $$"""
+        string driver = script.StdOut + $$"""
 
             COMP_LINE='{{line}}'
             COMP_POINT=${#COMP_LINE}
@@ -24,8 +24,8 @@ public sealed class CompletionTests
             """;
         var env = new Dictionary<string, string?> { ["PATH"] = AppContext.BaseDirectory + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH") };
         var result = await ChildProcess.RunAsync("bash", ["-c", driver], Path.GetTempPath(), TimeSpan.FromMinutes(1), env);
-        Assert.True(result.ExitCode == 0, result.Err);
-        Assert.Contains(expected, result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        Assert.Contains(expected, result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Theory]
@@ -35,7 +35,7 @@ public sealed class CompletionTests
     {
         var script = await ChildProcess.RunAsync(Path.Combine(AppContext.BaseDirectory, "tuf"), ["completion", shell], Path.GetTempPath(), TimeSpan.FromMinutes(1));
         Assert.Equal(0, script.ExitCode);
-        Assert.Contains(marker, script.Out);
-        Assert.Contains("[suggest:", script.Out);
+        Assert.Contains(marker, script.StdOut);
+        Assert.Contains("[suggest:", script.StdOut);
     }
 }

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Xml.Linq;
-using Tuf.Cli.Tests.TestKit;
+using Tuf.Testing;
 
 namespace Tuf.Cli.Tests;
 
@@ -16,11 +16,11 @@ public sealed class PackedFeed : IDisposable
         foreach (var project in new[] { "Tuf.Cli", "Tuf.Core", "Tuf.Client", "Tuf.Signing", "Tuf.Rollout" })
         {
             // At low priority (nice): it compiles everything again, while other test assemblies with deadlines run beside it.
-            var pack = ChildProcess.RunAsync("nice", ["-n", "15", "dotnet", "pack", Path.Combine(ChildProcess.RepoRoot, "src", project), "-c", "Release", "-o", Feed,
+            var pack = ChildProcess.RunAsync("nice", ["-n", "15", "dotnet", "pack", Path.Combine(SharedVectors.RepoRoot, "src", project), "-c", "Release", "-o", Feed,
                 "--artifacts-path", Path.Combine(Work, "artifacts"), "-nologo", "-v", "q", $"-p:Version={Version}"], Work, TimeSpan.FromMinutes(8)).GetAwaiter().GetResult();
             if (pack.ExitCode != 0)
             {
-                failures.Add($"dotnet pack {project} exited {pack.ExitCode}: {pack.Out}{pack.Err}");
+                failures.Add($"dotnet pack {project} exited {pack.ExitCode}: {pack.StdOut}{pack.StdErr}");
             }
         }
 
@@ -77,11 +77,11 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
         string tools = Path.Combine(packed.Work, "tools");
         var install = await ChildProcess.RunAsync("dotnet", ["tool", "install", "--tool-path", tools, "--add-source", packed.Feed, "--version", packed.Version, "tuf"],
             packed.Work, TimeSpan.FromMinutes(3));
-        Assert.True(install.ExitCode == 0, $"dotnet tool install: {install.Out}{install.Err}");
+        Assert.True(install.ExitCode == 0, $"dotnet tool install: {install.StdOut}{install.StdErr}");
 
         var quickstart = await ChildProcess.RunAsync(Path.Combine(tools, "tuf"), ["quickstart"], packed.Work, TimeSpan.FromMinutes(3));
-        Assert.True(quickstart.ExitCode == 0, $"tuf quickstart: {quickstart.Out}{quickstart.Err}");
-        Assert.Contains("verified sha256 ", quickstart.Out);
+        Assert.True(quickstart.ExitCode == 0, $"tuf quickstart: {quickstart.StdOut}{quickstart.StdErr}");
+        Assert.Contains("verified sha256 ", quickstart.StdOut);
     }
 
     [Fact]
@@ -89,11 +89,11 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
     {
         Assert.Null(packed.PackOutput);
         string sample = Path.Combine(packed.Work, "UpdateClient");
-        CopyFolder(Path.Combine(ChildProcess.RepoRoot, "samples"), Path.Combine(packed.Work, "samples-copy"));
+        CopyFolder(Path.Combine(SharedVectors.RepoRoot, "samples"), Path.Combine(packed.Work, "samples-copy"));
         string project = Path.Combine(packed.Work, "samples-copy", "UpdateClient");
         var build = await ChildProcess.RunAsync("nice", ["-n", "15", "dotnet", "build", project, "-c", "Release", "-o", sample, "--source", packed.Feed, $"-p:TufVersion={packed.Version}", "-nologo", "-v", "q"],
             packed.Work, TimeSpan.FromMinutes(5));
-        Assert.True(build.ExitCode == 0, $"dotnet build of the sample: {build.Out}{build.Err}");
+        Assert.True(build.ExitCode == 0, $"dotnet build of the sample: {build.StdOut}{build.StdErr}");
 
         using var cli = new RepoCli();
         cli.InitAndCommit();
@@ -103,9 +103,9 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
 
         var run = await ChildProcess.RunAsync("dotnet", [Path.Combine(sample, "UpdateClient.dll"), server.MetadataUrl.ToString(), server.TargetsUrl.ToString(),
             Path.Combine(cli.Repo, "metadata", "1.root.json"), "greetings/hello.txt", Path.Combine(packed.Work, "client-state")], packed.Work, TimeSpan.FromMinutes(2));
-        Assert.True(run.ExitCode == 0, $"sample: {run.Out}{run.Err}");
-        Assert.StartsWith("verified greetings/hello.txt (28 bytes, sha256 ", run.Out);
-        Assert.Contains("hello from a verified target", run.Out);
+        Assert.True(run.ExitCode == 0, $"sample: {run.StdOut}{run.StdErr}");
+        Assert.StartsWith("verified greetings/hello.txt (28 bytes, sha256 ", run.StdOut);
+        Assert.Contains("hello from a verified target", run.StdOut);
     }
 
     [Fact]
@@ -113,10 +113,10 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
     {
         Assert.Null(packed.PackOutput);
         string sample = Path.Combine(packed.Work, "RolloutHost");
-        CopyFolder(Path.Combine(ChildProcess.RepoRoot, "samples"), Path.Combine(packed.Work, "samples-rollout"));
+        CopyFolder(Path.Combine(SharedVectors.RepoRoot, "samples"), Path.Combine(packed.Work, "samples-rollout"));
         var build = await ChildProcess.RunAsync("nice", ["-n", "15", "dotnet", "build", Path.Combine(packed.Work, "samples-rollout", "RolloutHost"), "-c", "Release", "-o", sample, "--source", packed.Feed,
             $"-p:TufVersion={packed.Version}", "-nologo", "-v", "q"], packed.Work, TimeSpan.FromMinutes(5));
-        Assert.True(build.ExitCode == 0, $"dotnet build of the sample: {build.Out}{build.Err}");
+        Assert.True(build.ExitCode == 0, $"dotnet build of the sample: {build.StdOut}{build.StdErr}");
 
         using var kit = new Tuf.Rollout.Tests.RolloutTestKit(3);
         using var cli = new RepoCli();
@@ -129,9 +129,9 @@ public sealed class PackagesTests(PackedFeed packed) : IClassFixture<PackedFeed>
 
         var run = await ChildProcess.RunAsync("dotnet", [Path.Combine(sample, "RolloutHost.dll"), kit.GroupPath, server.MetadataUrl.ToString(), server.TargetsUrl.ToString(),
             Path.Combine(cli.Repo, "metadata", "1.root.json"), "app/app.tar.gz"], packed.Work, TimeSpan.FromMinutes(3));
-        Assert.True(run.ExitCode == 0, $"sample: {run.Out}{run.Err}");
-        Assert.StartsWith("verified app/app.tar.gz: ", run.Out);
-        Assert.Contains("rollout completed: 3 instance(s) updated", run.Out);
+        Assert.True(run.ExitCode == 0, $"sample: {run.StdOut}{run.StdErr}");
+        Assert.StartsWith("verified app/app.tar.gz: ", run.StdOut);
+        Assert.Contains("rollout completed: 3 instance(s) updated", run.StdOut);
         for (int i = 0; i < 3; i++)
         {
             Assert.Equal("v1", await kit.ServedVersionAsync(i));

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Tuf.Cli.Tests.TestKit;
+using Tuf.Testing;
 
 namespace Tuf.Cli.Tests;
 
@@ -14,7 +14,7 @@ public sealed partial class ReadmeWalkthroughTests : IDisposable
 
     internal static string ShellBlockAfter(string heading)
     {
-        string readme = File.ReadAllText(Path.Combine(ChildProcess.RepoRoot, "README.md"));
+        string readme = File.ReadAllText(Path.Combine(SharedVectors.RepoRoot, "README.md"));
         int at = readme.IndexOf(heading, StringComparison.Ordinal);
         Assert.True(at >= 0, $"README.md has no heading '{heading}'");
         var block = ShellBlock().Match(readme, at);
@@ -34,13 +34,13 @@ public sealed partial class ReadmeWalkthroughTests : IDisposable
             ["TUF_KEY_PASSPHRASE"] = null,
         };
         var result = await ChildProcess.RunAsync("bash", ["walkthrough.sh"], _work, TimeSpan.FromMinutes(3), env);
-        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Out}\n{result.Err}");
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.StdOut}\n{result.StdErr}");
 
         string downloaded = Path.Combine(_work, "client", "targets", "app%2Fapp-1.2.tar.gz");
         Assert.Equal(File.ReadAllBytes(Path.Combine(_work, "build", "app-1.2.tar.gz")), File.ReadAllBytes(downloaded));
-        Assert.Contains("app%2Fapp-1.2.tar.gz", result.Out);
-        Assert.Contains("verified: ", result.Out);
-        Assert.Contains("docs/guide/start.txt", result.Out);
+        Assert.Contains("app%2Fapp-1.2.tar.gz", result.StdOut);
+        Assert.Contains("verified: ", result.StdOut);
+        Assert.Contains("docs/guide/start.txt", result.StdOut);
     }
 
     [GeneratedRegex("```sh\\n(.*?)```", RegexOptions.Singleline)]

@@ -187,7 +187,7 @@ public sealed class TufJsInteropTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private async Task<ProcessResult> RunNodeAsync(RepositorySimulatorServer server, string targetPath)
+    private async Task<ChildProcess.Result> RunNodeAsync(RepositorySimulatorServer server, string targetPath)
     {
         string dir = InteropDirectory!;
         string cache = Path.Combine(_work, "tufjs-cache", Guid.NewGuid().ToString("N"));
@@ -240,7 +240,7 @@ public sealed class TufJsInteropTests(ITestOutputHelper output) : IDisposable
         return line.Length <= 300 ? line : line[..300];
     }
 
-    private static async Task<ProcessResult?> TryRunAsync(string file, string workingDirectory, TimeSpan timeout, params string[] args)
+    private static async Task<ChildProcess.Result?> TryRunAsync(string file, string workingDirectory, TimeSpan timeout, params string[] args)
     {
         try
         {
@@ -252,38 +252,7 @@ public sealed class TufJsInteropTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    /// <summary>Runs a process with a hard timeout; on timeout the process (and its children) is killed by PID.</summary>
-    private static async Task<ProcessResult> RunAsync(string file, string workingDirectory, TimeSpan timeout, params string[] args)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
+    private static Task<ChildProcess.Result> RunAsync(string file, string workingDirectory, TimeSpan timeout, params string[] args) =>
+        ChildProcess.RunAsync(file, args, workingDirectory, timeout);
 
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return new ProcessResult(-1, await stdout, $"timed out after {timeout.TotalSeconds} s: {await stderr}");
-        }
-
-        return new ProcessResult(process.ExitCode, await stdout, await stderr);
-    }
-
-    private sealed record ProcessResult(int ExitCode, string StdOut, string StdErr);
 }

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 
-namespace Tuf.Cli.Tests.TestKit;
+namespace Tuf.Testing;
 
-/// <summary>Runs a program to completion (killed, with its children, at the deadline) and captures its output.</summary>
-internal static class ChildProcess
+/// <summary>Runs a program to completion and captures its output; at the deadline it is killed (with its children, by PID) and reported as exit -1.</summary>
+public static class ChildProcess
 {
-    public sealed record Result(int ExitCode, string Out, string Err);
+    public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
     public static async Task<Result> RunAsync(string file, IEnumerable<string> args, string workingDirectory, TimeSpan timeout, IDictionary<string, string?>? environment = null)
     {
@@ -40,25 +40,9 @@ internal static class ChildProcess
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {timeout}: {await stdout}{await stderr}");
+            return new Result(-1, await stdout, $"{file} timed out after {timeout.TotalSeconds} s: {await stderr}");
         }
 
         return new Result(process.ExitCode, await stdout, await stderr);
-    }
-
-    /// <summary>The repository root (the folder holding Tuf.sln).</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Tuf.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Tuf.sln not found above " + AppContext.BaseDirectory);
     }
 }
