@@ -1,3 +1,5 @@
+using Tuf.Internal;
+
 namespace Tuf.Client;
 
 /// <summary>No trusted targets metadata reached by the delegation search lists the requested target.</summary>
@@ -18,6 +20,9 @@ public sealed class TargetNotFoundException : RepositoryException
     /// <summary>The target path searched for.</summary>
     public string? TargetPath { get; init; }
 
-    internal static TargetNotFoundException For(string targetPath) =>
+    /// <summary>The exception for <paramref name="targetPath"/>, with the standard message (the path escaped) and <see cref="TargetPath"/> set.</summary>
+    /// <param name="targetPath">The target path searched for.</param>
+    /// <returns>The exception, to throw.</returns>
+    public static TargetNotFoundException For(string targetPath) =>
         new($"target {ErrorText.Untrusted(targetPath)} not found in trusted metadata") { TargetPath = targetPath };
 }

@@ -5,7 +5,7 @@ namespace Tuf.Rollout;
 /// <param name="Restarted">Instances whose process had died, or failed its health check on several passes in a row, and was started again.</param>
 /// <param name="Repaired">Instances whose live files no longer matched the verified release and were re-installed.</param>
 /// <param name="Error">A repository or download error (the group keeps its last good version).</param>
-internal sealed record WatchPass(RolloutJournal? RolledOut, IReadOnlyList<string> Restarted, IReadOnlyList<string> Repaired, string? Error);
+public sealed record WatchPass(RolloutJournal? RolledOut, IReadOnlyList<string> Restarted, IReadOnlyList<string> Repaired, string? Error);
 
 /// <summary>
 /// Self-healing watch mode: keeps a group converged on the newest verified version of a target. Each pass resumes an
@@ -16,7 +16,7 @@ internal sealed record WatchPass(RolloutJournal? RolledOut, IReadOnlyList<string
 /// instances whose live files no longer match the verified release.
 /// A version whose rollout paused or rolled back is not retried until the repository publishes another.
 /// </summary>
-internal sealed class GroupWatcher
+public sealed class GroupWatcher
 {
     private readonly IInstanceProvider _provider;
     private readonly IVerifiedArtifactSource _source;
@@ -33,6 +33,16 @@ internal sealed class GroupWatcher
     /// <summary>Consecutive passes an instance's running process must fail its health check before it is restarted.</summary>
     public const int UnhealthyPassesBeforeRestart = 3;
 
+    /// <summary>Creates a watcher of one target for one group.</summary>
+    /// <param name="provider">The group's instances.</param>
+    /// <param name="source">Where verified bytes of the target come from at each pass.</param>
+    /// <param name="targetPath">The TUF target to follow.</param>
+    /// <param name="settings">The strategy for each rollout.</param>
+    /// <param name="repository">The repository (recorded in journals), if any.</param>
+    /// <param name="stateDirectory">The group's state folder (journal, releases).</param>
+    /// <param name="time">The clock (the system's when null).</param>
+    /// <param name="onProgress">Receives rollout progress.</param>
+    /// <param name="log">Receives one line per watch event.</param>
     public GroupWatcher(
         IInstanceProvider provider,
         IVerifiedArtifactSource source,
@@ -57,6 +67,9 @@ internal sealed class GroupWatcher
     }
 
     /// <summary>Runs passes every <paramref name="interval"/> until cancelled.</summary>
+    /// <param name="interval">Time between passes.</param>
+    /// <param name="cancellationToken">Stops the watch.</param>
+    /// <returns>Never completes but by cancellation.</returns>
     public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
         while (true)
@@ -67,6 +80,8 @@ internal sealed class GroupWatcher
     }
 
     /// <summary>One pass: resume, poll the repository, roll out, heal.</summary>
+    /// <param name="cancellationToken">Cancels the pass.</param>
+    /// <returns>What the pass did.</returns>
     public async Task<WatchPass> PassAsync(CancellationToken cancellationToken = default)
     {
         var journal = _updater.ReadJournal();

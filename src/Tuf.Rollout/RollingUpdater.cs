@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Tuf.Internal;
 
 namespace Tuf.Rollout;
 

@@ -5,7 +5,7 @@ using Tuf.Rollout.Swarm;
 namespace Tuf.Rollout;
 
 /// <summary>Reads a group file and hands it to its provider: <c>"provider": "local"</c> (<see cref="GroupFile"/>) or <c>"swarm"</c> (<see cref="SwarmGroup"/>).</summary>
-internal static class RolloutGroup
+public static class RolloutGroup
 {
     /// <summary>Reads and validates a group file.</summary>
     /// <param name="path">The group file.</param>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 
 using Tuf.Client;
+using Tuf.Internal;
 
 namespace Tuf.Rollout;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Tuf.Internal;
 
 namespace Tuf.Server;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tuf.Internal;
 using Tuf.Rollout;
 using Tuf.Rollout.Local;
 using Tuf.Rollout.Tests;

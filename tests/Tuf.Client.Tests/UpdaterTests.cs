@@ -1,4 +1,5 @@
 using System.Text;
+using Tuf.Internal;
 using Tuf.Testing;
 
 namespace Tuf.Client.Tests;

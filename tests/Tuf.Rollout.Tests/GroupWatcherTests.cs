@@ -1,3 +1,4 @@
+using Tuf.Internal;
 using Tuf.Rollout;
 using Tuf.Rollout.Local;
 using Xunit.Abstractions;

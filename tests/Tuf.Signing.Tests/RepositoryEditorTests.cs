@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tuf.Internal;
 
 namespace Tuf.Signing.Tests;
 

@@ -1,3 +1,5 @@
+using Tuf.Internal;
+
 namespace Tuf.Signing.Tests;
 
 /// <summary><c>.tuf-staging/sources.json</c>: what <c>add</c> records survives the round trip to <c>commit</c>.</summary>

@@ -1,4 +1,5 @@
 using Tuf.Client;
+using Tuf.Internal;
 
 namespace Tuf.Cli.Commands;
 

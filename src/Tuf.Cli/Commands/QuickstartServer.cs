@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Tuf.Internal;
 
 namespace Tuf.Cli.Commands;
 
@@ -153,7 +154,7 @@ internal sealed class QuickstartServer : IDisposable
             // A graceful stop first (SIGTERM: the server shuts its host down and the runtime removes its files in
             // /tmp, which a killed one leaves behind); SIGKILL if it is still running after a few seconds.
             if (!_process.HasExited && OperatingSystem.IsLinux()
-                && Tuf.Rollout.Local.Posix.SignalProcess(_process.Id, Tuf.Rollout.Local.Posix.SigTerm))
+                && Posix.SignalProcess(_process.Id, Posix.SigTerm))
             {
                 _process.WaitForExit(5_000);
             }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.IO.Enumeration;
 using System.Text.Json;
 using Spectre.Console;
+using Tuf.Internal;
 using Tuf.Signing;
 
 namespace Tuf.Cli.Commands;
@@ -124,7 +125,7 @@ internal static class RepoAddCommand
         var top = new FileSystemEnumerable<(string Path, bool IsDirectory)>(
             root, (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.IsDirectory), new EnumerationOptions { AttributesToSkip = 0 })
         {
-            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.FileName.SequenceEqual(RepositoryLayout.StagingFolderName),
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.FileName.SequenceEqual(RepositoryEditor.StagingFolderName),
         }.ToList();
         var parts = new List<string>[top.Count];
 
@@ -137,7 +138,7 @@ internal static class RepoAddCommand
     private static FileSystemEnumerable<string> EnumerateFiles(string root) =>
         new(root, (ref FileSystemEntry entry) => entry.ToFullPath(), new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
         {
-            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && !entry.FileName.SequenceEqual(RepositoryLayout.StagingFolderName),
-            ShouldRecursePredicate = (ref FileSystemEntry entry) => !entry.FileName.SequenceEqual(RepositoryLayout.StagingFolderName),
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && !entry.FileName.SequenceEqual(RepositoryEditor.StagingFolderName),
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => !entry.FileName.SequenceEqual(RepositoryEditor.StagingFolderName),
         };
 }

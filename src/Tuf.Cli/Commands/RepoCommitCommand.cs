@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using Tuf.Internal;
 using Tuf.Signing;
 
 namespace Tuf.Cli.Commands;

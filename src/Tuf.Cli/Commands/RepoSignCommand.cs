@@ -16,7 +16,7 @@ internal static class RepoSignCommand
         {
             var editor = RepoCommand.Open(parse, dir);
             string name = parse.GetValue(role)!;
-            _ = editor.GetRole(name);
+            _ = editor.GetSignatureCounts(name); // an unknown role fails before any key is unlocked
             var signer = KeyResolver.Unlock(KeyResolver.Open(parse, keystore), parse.GetValue(key)!);
             try
             {
@@ -28,8 +28,8 @@ internal static class RepoSignCommand
             }
 
             editor.Save();
-            var counts = editor.CountSignatures(name);
-            Console.Out.WriteLine($"signed '{name}': " + string.Join(", ", counts.Select(c => $"{c.Authority.Description} {c.Valid}/{c.Authority.Role.Threshold}")));
+            var counts = editor.GetSignatureCounts(name);
+            Console.Out.WriteLine($"signed '{name}': " + string.Join(", ", counts.Select(c => $"{c.Description} {c.Valid}/{c.Threshold}")));
             return ExitCodes.Ok;
         });
         return command;

@@ -1,6 +1,5 @@
 using Tuf.Cli.Output;
 using System.Globalization;
-using Tuf.Client.Registry;
 using Tuf.Rollout;
 using Tuf.Rollout.Swarm;
 
@@ -29,9 +28,7 @@ internal static class RolloutSwarm
 
     public static async Task<int> StopAsync(SwarmGroup group, CancellationToken cancellationToken)
     {
-        using var engine = new DockerEngine(DockerEngine.ResolveEndpoint(group.Docker));
-        using var registry = new RegistryClient(group.PlainHttp);
-        var rollout = new SwarmRollout(group, engine, registry, TimeProvider.System, _ => { });
+        using var rollout = new SwarmRollout(group);
         long replicas = await rollout.StopAsync(cancellationToken).ConfigureAwait(false);
         Console.Out.WriteLine($"{group.Service}: scaled to 0 (from {replicas} replicas; the next start restores them)");
         return ExitCodes.Ok;
@@ -39,13 +36,9 @@ internal static class RolloutSwarm
 
     public static async Task<int> StatusAsync(SwarmGroup group, bool json, CancellationToken cancellationToken)
     {
-        using var engine = new DockerEngine(DockerEngine.ResolveEndpoint(group.Docker));
-        var service = await engine.InspectServiceAsync(group.Service, cancellationToken).ConfigureAwait(false)
-            ?? throw new RolloutException($"no swarm service named {group.Service}");
-        var journal = SwarmJournal.Load(group.StateDirectory);
-        var nodes = await engine.NodeNamesAsync(cancellationToken).ConfigureAwait(false);
-        var tasks = (await engine.ListTasksAsync(service.Id, cancellationToken).ConfigureAwait(false)).Where(t => t.IsDesired).OrderBy(t => t.Slot).ToList();
-        string NodeOf(string? id) => id is not null && nodes.TryGetValue(id, out var host) ? host : "-";
+        using var rollout = new SwarmRollout(group);
+        var status = await rollout.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        var journal = status.Journal;
         if (json)
         {
             JsonOut.Write(w =>
@@ -65,10 +58,10 @@ internal static class RolloutSwarm
                 });
 
                 w.WriteStartObject("service");
-                w.WriteString("name", service.Name);
-                w.WriteString("image", service.Image);
-                w.WriteBoolean("verified_digest", journal?.VerifiedDigest is not { } d || service.ImageDigest == d);
-                if (service.Replicas is { } replicas)
+                w.WriteString("name", status.Service);
+                w.WriteString("image", status.Image);
+                w.WriteBoolean("verified_digest", status.RunsVerifiedDigest);
+                if (status.Replicas is { } replicas)
                 {
                     w.WriteNumber("replicas", replicas);
                 }
@@ -77,15 +70,15 @@ internal static class RolloutSwarm
                     w.WriteNull("replicas");
                 }
 
-                w.WriteString("update_state", service.UpdateStatus?.State);
+                w.WriteString("update_state", status.UpdateState);
                 w.WriteEndObject();
-                w.Objects("instances", tasks, (w, task) =>
+                w.Objects("instances", status.Instances, (w, instance) =>
                 {
-                    w.WriteString("name", service.Name + "." + task.Slot.ToString(CultureInfo.InvariantCulture));
-                    w.WriteString("state", task.State);
-                    w.WriteString("node", NodeOf(task.NodeId));
-                    w.WriteString("release", task.Digest ?? task.Image);
-                    w.WriteString("error", task.Error);
+                    w.WriteString("name", instance.Name);
+                    w.WriteString("state", instance.State);
+                    w.WriteString("node", instance.Node ?? "-");
+                    w.WriteString("release", instance.Release);
+                    w.WriteString("error", instance.Error);
                 });
                 w.WriteEndObject();
             });
@@ -103,12 +96,12 @@ internal static class RolloutSwarm
             Console.Out.WriteLine($"verified: {journal.VerifiedPinned ?? "none"}{(journal.PreviousDigest is { } p ? "; previous " + p : "")}");
         }
 
-        string drift = journal?.VerifiedDigest is { } digest && service.ImageDigest != digest ? "  (not the verified digest)" : "";
-        Console.Out.WriteLine($"service {service.Name}: image {service.Image}{drift}; replicas {service.Replicas?.ToString(CultureInfo.InvariantCulture) ?? "global"}; update {service.UpdateStatus?.State ?? "none"}{(service.UpdateStatus?.Message is { Length: > 0 } m ? " (" + m + ")" : "")}");
-        foreach (var task in tasks)
+        string drift = status.RunsVerifiedDigest ? "" : "  (not the verified digest)";
+        Console.Out.WriteLine($"service {status.Service}: image {status.Image}{drift}; replicas {status.Replicas?.ToString(CultureInfo.InvariantCulture) ?? "global"}; update {status.UpdateState ?? "none"}{(status.UpdateMessage is { Length: > 0 } m ? " (" + m + ")" : "")}");
+        foreach (var instance in status.Instances)
         {
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{service.Name + "." + task.Slot,-20} {task.State,-10} {NodeOf(task.NodeId),-16} {task.Digest ?? task.Image}{(task.Error is { } e ? "  " + e : "")}"));
+                $"{instance.Name,-20} {instance.State,-10} {instance.Node ?? "-",-16} {instance.Release}{(instance.Error is { } e ? "  " + e : "")}"));
         }
 
         return ExitCodes.Ok;
@@ -116,9 +109,7 @@ internal static class RolloutSwarm
 
     public static async Task<int> WatchAsync(SwarmGroup group, string target, RepositorySource repository, RolloutSettings settings, TimeSpan every, Action<string> line, CancellationToken cancellationToken)
     {
-        using var engine = new DockerEngine(DockerEngine.ResolveEndpoint(group.Docker));
-        using var registry = new RegistryClient(group.PlainHttp);
-        var rollout = new SwarmRollout(group, engine, registry, TimeProvider.System, p => line(p.Instance is null ? p.Message : $"{p.Instance}: {p.Message}"));
+        using var rollout = new SwarmRollout(group, p => line(p.Instance is null ? p.Message : $"{p.Instance}: {p.Message}"));
         var watcher = new SwarmWatcher(rollout, SourceFactory(repository, group), target, settings, TimeProvider.System, line);
         line($"watching {target} for service {group.Service} every {every.TotalSeconds:0.###} s (Ctrl+C to stop)");
         try
@@ -135,9 +126,11 @@ internal static class RolloutSwarm
 
     private static async Task<int> RunAsync(SwarmGroup group, Func<SwarmRollout, CancellationToken, Task<SwarmJournal>> run, CancellationToken cancellationToken)
     {
-        using var engine = new DockerEngine(DockerEngine.ResolveEndpoint(group.Docker));
-        using var registry = new RegistryClient(group.PlainHttp);
-        var journal = await RolloutDisplay.RunAsync(p => run(new SwarmRollout(group, engine, registry, TimeProvider.System, p), cancellationToken)).ConfigureAwait(false);
+        var journal = await RolloutDisplay.RunAsync(async p =>
+        {
+            using var rollout = new SwarmRollout(group, p);
+            return await run(rollout, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         var summary = SwarmRollout.Describe(journal);
         if (journal.Phase == SwarmPhase.Completed)
         {

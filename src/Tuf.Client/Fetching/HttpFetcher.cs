@@ -1,4 +1,5 @@
 using System.Net;
+using Tuf.Internal;
 
 namespace Tuf.Client;
 

@@ -11,7 +11,7 @@ namespace Tuf.Client.Registry;
 /// <param name="Repository">The repository path, e.g. <c>team/web</c>.</param>
 /// <param name="Tag">The tag, when given.</param>
 /// <param name="Digest">The digest (<c>sha256:HEX</c>), when given.</param>
-internal sealed partial record ImageReference(string Registry, string Repository, string? Tag, string? Digest)
+public sealed partial record ImageReference(string Registry, string Repository, string? Tag, string? Digest)
 {
     /// <summary>Docker Hub's registry host.</summary>
     public const string DockerHub = "registry-1.docker.io";

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Tuf.Internal;
 
 namespace Tuf.Client.Registry;
 
@@ -12,7 +13,7 @@ namespace Tuf.Client.Registry;
 /// <c>docker login</c> stored. Manifests are bounded in size and checked against the digest asked for (and the
 /// <c>Docker-Content-Digest</c> the registry names).
 /// </summary>
-internal sealed class RegistryClient : IDisposable
+public sealed class RegistryClient : IDisposable
 {
     /// <summary>The largest manifest accepted (Docker's own limit is 4 MiB).</summary>
     public const int MaxManifestBytes = 4 << 20;
@@ -93,6 +94,7 @@ internal sealed class RegistryClient : IDisposable
         return new RegistryManifest(bytes, mediaType, digest);
     }
 
+    /// <inheritdoc/>
     public void Dispose() => _http.Dispose();
 
     private async Task<HttpResponseMessage> SendAuthenticatedAsync(Uri url, ImageReference image, string what, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ namespace Tuf.Client.Registry;
 /// <param name="Bytes">The bytes, as served.</param>
 /// <param name="MediaType">The media type (Content-Type, or the manifest's own <c>mediaType</c>).</param>
 /// <param name="Digest">The digest, <c>sha256:HEX</c> of <paramref name="Bytes"/>.</param>
-internal sealed record RegistryManifest(byte[] Bytes, string MediaType, string Digest)
+public sealed record RegistryManifest(byte[] Bytes, string MediaType, string Digest)
 {
     /// <summary>The lowercase hex sha256 (the digest without its <c>sha256:</c> prefix).</summary>
     public string Sha256 => Digest["sha256:".Length..];

@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
+using Tuf.Internal;
 
 namespace Tuf;
 
 /// <summary>Length and hash checks for downloaded bytes (sha256, sha384, sha512), compared in constant time.</summary>
-internal static class Digests
+public static class Digests
 {
     /// <summary>
     /// Throws <see cref="LengthOrHashMismatchException"/> when <paramref name="data"/> differs from the expected
@@ -70,7 +71,12 @@ internal static class Digests
         }
     }
 
-    internal static LengthOrHashMismatchException LengthMismatch(string what, long expected, long actual) =>
+    /// <summary>The exception for data of <paramref name="actual"/> bytes where <paramref name="expected"/> were signed.</summary>
+    /// <param name="what">What was checked (a file name or URL; escaped in the message).</param>
+    /// <param name="expected">The signed length.</param>
+    /// <param name="actual">The length received.</param>
+    /// <returns>The exception, to throw.</returns>
+    public static LengthOrHashMismatchException LengthMismatch(string what, long expected, long actual) =>
         new($"{ErrorText.Untrusted(what)}: expected length {expected}, got {actual}");
 
     internal static LengthOrHashMismatchException UnsupportedAlgorithm(string what, string algorithm) =>

@@ -6,6 +6,7 @@ using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
+using Tuf.Internal;
 
 namespace Tuf;
 
@@ -14,7 +15,7 @@ namespace Tuf;
 /// (DER signatures) or <c>rsassa-pss-sha256</c> (salt length = digest length, as securesystemslib and go-tuf sign).
 /// Private material is zeroed or released on <see cref="Dispose"/>.
 /// </summary>
-internal sealed class SigningKey : IDisposable
+public sealed class SigningKey : IDisposable
 {
     /// <summary>DER prefix of an Ed25519 PKCS#8 v1 PrivateKeyInfo (RFC 8410): version 0, OID 1.3.101.112, OCTET STRING { OCTET STRING (32) }.</summary>
     private static ReadOnlySpan<byte> Ed25519Pkcs8Prefix =>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Tuf.Internal;
 
 namespace Tuf;
 
@@ -7,7 +8,7 @@ namespace Tuf;
 /// in constant time): the one streaming verifier for downloaded targets and files on disk. It refuses a byte past the
 /// signed length as it arrives, whatever the source: a stream that does not stop is cut off at the length.
 /// </summary>
-internal sealed class StreamingVerifier : IDisposable
+public sealed class StreamingVerifier : IDisposable
 {
     private readonly List<(string Algorithm, string Expected, IncrementalHash Hash)> _hashes = [];
     private readonly string _what;

@@ -1,7 +1,9 @@
+using Tuf.Internal;
+
 namespace Tuf;
 
 /// <summary>Counts valid signatures from distinct authorized keys and enforces a role's threshold.</summary>
-internal static class ThresholdVerifier
+public static class ThresholdVerifier
 {
     // Signatures larger than this (ML-DSA-87 is 4627 bytes, RSA-16384 2048) are invalid for every scheme we know.
     private const int MaxSignatureBytes = 8192;

@@ -1,3 +1,5 @@
+using Tuf.Internal;
+
 namespace Tuf;
 
 /// <summary>The server answered with an HTTP status that is not success.</summary>

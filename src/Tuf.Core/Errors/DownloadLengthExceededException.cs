@@ -1,3 +1,5 @@
+using Tuf.Internal;
+
 namespace Tuf;
 
 /// <summary>A download was larger than the limit allowed for it.</summary>

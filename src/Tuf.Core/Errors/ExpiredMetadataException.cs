@@ -1,3 +1,5 @@
+using Tuf.Internal;
+
 namespace Tuf;
 
 /// <summary>Metadata has expired at the reference time of the update.</summary>

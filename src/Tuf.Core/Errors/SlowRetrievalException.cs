@@ -1,3 +1,5 @@
+using Tuf.Internal;
+
 namespace Tuf;
 
 /// <summary>

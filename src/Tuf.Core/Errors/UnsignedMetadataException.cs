@@ -1,3 +1,5 @@
+using Tuf.Internal;
+
 namespace Tuf;
 
 /// <summary>Metadata is not signed by a threshold of the keys authorized for its role.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Tuf.Internal;
 
 namespace Tuf;
 
@@ -8,7 +9,7 @@ namespace Tuf;
 /// order), no insignificant whitespace, only <c>"</c> and <c>\</c> escaped, integers of any size, no floats,
 /// UTF-8 output. This is what TUF signatures cover.
 /// </summary>
-public static class CanonicalJson
+internal static class CanonicalJson
 {
     private const string Source = "canonical JSON";
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Unicode;
+using Tuf.Internal;
 
 namespace Tuf;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Tuf.Internal;
 
 namespace Tuf;
 
@@ -31,7 +32,12 @@ public static class MetadataParser
     /// pooled copy (a 15 MB targets file is 15 MB less memory to touch). The caller must not change the bytes during
     /// the call; nothing returned refers to them.
     /// </summary>
-    internal static SignedEnvelope<T> ParseInPlace<T>(ReadOnlyMemory<byte> data, string? source = null)
+    /// <typeparam name="T">The role type.</typeparam>
+    /// <param name="data">The metadata file.</param>
+    /// <param name="source">Name for error messages.</param>
+    /// <returns>The envelope.</returns>
+    /// <exception cref="DeserializationException">Not valid metadata of type <typeparamref name="T"/>.</exception>
+    public static SignedEnvelope<T> ParseInPlace<T>(ReadOnlyMemory<byte> data, string? source = null)
         where T : Signed => ParseGuarded<T>(data.Span, data, source);
 
     private static SignedEnvelope<T> ParseGuarded<T>(ReadOnlySpan<byte> data, ReadOnlyMemory<byte>? inPlace, string? source)

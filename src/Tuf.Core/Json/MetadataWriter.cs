@@ -67,7 +67,7 @@ public static class MetadataWriter
     /// <param name="signatures">The signatures in order.</param>
     /// <param name="format">Layout of the file.</param>
     /// <returns>The file bytes, or <see langword="null"/>.</returns>
-    internal static byte[]? TryFileBytes(ReadOnlyMemory<byte> canonicalSigned, IReadOnlyList<Signature> signatures, MetadataFileFormat format)
+    public static byte[]? TryFileBytes(ReadOnlyMemory<byte> canonicalSigned, IReadOnlyList<Signature> signatures, MetadataFileFormat format)
     {
         // Canonical JSON escapes only '"' and '\\'; the file layouts also escape every byte outside printable ASCII.
         if (format is not (MetadataFileFormat.Canonical or MetadataFileFormat.Compact or MetadataFileFormat.Indented)

@@ -5,8 +5,12 @@ namespace Tuf;
 /// number of segments, and each segment is matched like Python's <c>fnmatch</c> (<c>*</c>, <c>?</c>,
 /// <c>[seq]</c>, <c>[!seq]</c>), so a <c>*</c> never crosses a <c>/</c>.
 /// </summary>
-internal static class PathPattern
+public static class PathPattern
 {
+    /// <summary>Whether <paramref name="path"/> matches <paramref name="pattern"/> (one of a delegation's <c>paths</c>).</summary>
+    /// <param name="path">A target path.</param>
+    /// <param name="pattern">The pattern.</param>
+    /// <returns><see langword="true"/> when every segment matches.</returns>
     public static bool IsMatch(string path, string pattern)
     {
         var pathParts = path.Split('/');

@@ -7,9 +7,11 @@ namespace Tuf;
 /// an empty path, a leading <c>/</c> or a drive letter (<c>C:</c>), empty, <c>.</c> or <c>..</c> segments, backslashes,
 /// and NUL or other control characters.
 /// </summary>
-internal static class TargetPathRule
+public static class TargetPathRule
 {
     /// <summary>Why <paramref name="path"/> is not a safe target path, or null when it is.</summary>
+    /// <param name="path">The target path.</param>
+    /// <returns>A short reason, or <see langword="null"/>.</returns>
     public static string? Problem(string path)
     {
         if (string.IsNullOrEmpty(path))

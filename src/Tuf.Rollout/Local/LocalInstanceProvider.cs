@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http;
+using Tuf.Internal;
 
 namespace Tuf.Rollout.Local;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tuf.Internal;
 
 #pragma warning disable CA1507 // The strings are the Docker API's JSON field names, not names of ours.
 
@@ -213,24 +214,6 @@ internal sealed class DockerEngine : IDisposable
         {
             throw new DockerException($"{what}: the docker daemon answered {(int)status}{(Message(body) is { } m ? ": " + ErrorText.Untrusted(m) : "")}");
         }
-    }
-}
-
-/// <summary>The docker daemon refused a request or could not be reached.</summary>
-internal class DockerException : Exception
-{
-    public DockerException()
-    {
-    }
-
-    public DockerException(string message)
-        : base(message)
-    {
-    }
-
-    public DockerException(string message, Exception innerException)
-        : base(message, innerException)
-    {
     }
 }
 

@@ -16,13 +16,16 @@ namespace Tuf.Rollout.Swarm;
 /// <param name="Image">The image repository (no tag, no digest).</param>
 /// <param name="Docker">The daemon address, or null for the default.</param>
 /// <param name="PlainHttp">Whether the registry is reached over plain HTTP.</param>
-internal sealed record SwarmGroup(string Path, string Service, ImageReference Image, string? Docker, bool PlainHttp)
+public sealed record SwarmGroup(string Path, string Service, ImageReference Image, string? Docker, bool PlainHttp)
 {
     /// <summary>The folder holding the journal and the trusted metadata of this group.</summary>
     public string StateDirectory => Path + ".state";
 
     /// <summary>Reads a swarm group from a parsed group file.</summary>
     /// <exception cref="FormatException">A field is missing or wrong (the message says which).</exception>
+    /// <param name="path">Absolute path of the group file (its state folder is beside it).</param>
+    /// <param name="root">The parsed file.</param>
+    /// <returns>The group.</returns>
     public static SwarmGroup Parse(string path, JsonElement root)
     {
         string service = Required(root, "service");

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Tuf.Internal;
 
 namespace Tuf.Rollout.Swarm;
 
 /// <summary>Where a swarm rollout stands (Docker's <c>UpdateStatus</c>, as this tool saw it last).</summary>
-internal enum SwarmPhase
+public enum SwarmPhase
 {
     /// <summary>The service update was asked for (or is about to be) and Swarm is applying it.</summary>
     Updating,
@@ -46,7 +47,7 @@ internal enum SwarmPhase
 /// <param name="Reason">Why it paused, rolled back or failed.</param>
 /// <param name="StoppedReplicas">The replica count before <c>stop</c> scaled the service to 0.</param>
 /// <param name="StartedAt">When this rollout was planned.</param>
-internal sealed record SwarmJournal(
+public sealed record SwarmJournal(
     int FormatVersion,
     string Id,
     string Service,
@@ -66,6 +67,8 @@ internal sealed record SwarmJournal(
     DateTimeOffset StartedAt)
 {
     /// <summary>The journal file in a group's state folder.</summary>
+    /// <param name="stateDirectory">The group's state folder.</param>
+    /// <returns>The path.</returns>
     public static string PathIn(string stateDirectory) => System.IO.Path.Combine(stateDirectory, "swarm-journal.json");
 
     /// <summary>The verified digest the service should run now: this rollout's when it completed, else the one before it.</summary>
@@ -76,6 +79,8 @@ internal sealed record SwarmJournal(
 
     /// <summary>Reads the journal of a state folder, or null when there is none.</summary>
     /// <exception cref="InvalidDataException">The journal is unreadable.</exception>
+    /// <param name="stateDirectory">The group's state folder.</param>
+    /// <returns>The journal, or <see langword="null"/>.</returns>
     public static SwarmJournal? Load(string stateDirectory)
     {
         var path = PathIn(stateDirectory);
@@ -101,7 +106,7 @@ internal sealed record SwarmJournal(
     }
 
     /// <summary>Writes the journal durably.</summary>
-    public void Save(string stateDirectory)
+    internal void Save(string stateDirectory)
     {
         Directory.CreateDirectory(stateDirectory);
         DurableFile.Write(PathIn(stateDirectory), JsonSerializer.SerializeToUtf8Bytes(this, SwarmJsonContext.Default.SwarmJournal));

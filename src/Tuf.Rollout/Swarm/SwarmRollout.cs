@@ -11,7 +11,7 @@ namespace Tuf.Rollout.Swarm;
 /// (a concurrent change makes it read again and retry, never overwrite), and follows Swarm's update status and
 /// tasks until the update completed with every task on the digest, paused or rolled back.
 /// </summary>
-internal sealed class SwarmRollout
+public sealed class SwarmRollout : IDisposable
 {
     private const int MaxConflictRetries = 5;
 
@@ -21,6 +21,26 @@ internal sealed class SwarmRollout
     private readonly TimeProvider _time;
     private readonly Action<RolloutProgress> _progress;
     private readonly TimeSpan _poll;
+    private readonly bool _ownsClients;
+
+    /// <summary>
+    /// Creates the rollout of <paramref name="group"/>, talking to its docker daemon (the group's <c>docker</c>, then
+    /// <c>DOCKER_HOST</c>, then the default socket) and its registry.
+    /// </summary>
+    /// <param name="group">The group (service, image, daemon).</param>
+    /// <param name="progress">Receives progress (none when null).</param>
+    /// <param name="timeProvider">The clock (the system's when null).</param>
+    public SwarmRollout(SwarmGroup group, Action<RolloutProgress>? progress = null, TimeProvider? timeProvider = null)
+        : this(
+            group,
+            new DockerEngine(DockerEngine.ResolveEndpoint(RequireGroup(group).Docker)),
+            new RegistryClient(group.PlainHttp),
+            timeProvider ?? TimeProvider.System,
+            progress ?? (_ => { }))
+    {
+        _ownsClients = true;
+    }
+
 
     /// <param name="group">The group (service, image, daemon).</param>
     /// <param name="engine">The docker daemon.</param>
@@ -28,7 +48,7 @@ internal sealed class SwarmRollout
     /// <param name="time">The clock.</param>
     /// <param name="progress">Receives progress (a live display or plain lines).</param>
     /// <param name="poll">How often the service and its tasks are read while following (default 500 ms).</param>
-    public SwarmRollout(SwarmGroup group, DockerEngine engine, RegistryClient registry, TimeProvider time, Action<RolloutProgress> progress, TimeSpan? poll = null)
+    internal SwarmRollout(SwarmGroup group, DockerEngine engine, RegistryClient registry, TimeProvider time, Action<RolloutProgress> progress, TimeSpan? poll = null)
     {
         _group = group;
         _engine = engine;
@@ -133,7 +153,7 @@ internal sealed class SwarmRollout
     /// Pins the service back to the journal's verified digest (keeping its strategy) when it runs anything else, and follows
     /// the update. Returns what the service ran, or null when it already ran the digest.
     /// </summary>
-    public async Task<string?> RepairDriftAsync(SwarmJournal journal, CancellationToken cancellationToken)
+    internal async Task<string?> RepairDriftAsync(SwarmJournal journal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(journal);
         if (journal.VerifiedDigest is not { } digest || journal.Phase == SwarmPhase.Stopped)
@@ -155,13 +175,13 @@ internal sealed class SwarmRollout
     }
 
     /// <summary>Reads the service (and fails with a clear message when it does not exist).</summary>
-    public async Task<SwarmService> InspectAsync(CancellationToken cancellationToken) =>
+    internal async Task<SwarmService> InspectAsync(CancellationToken cancellationToken) =>
         await _engine.InspectServiceAsync(_group.Service, cancellationToken).ConfigureAwait(false)
             ?? throw new RolloutException($"no swarm service named {_group.Service} (docker service create it first)");
 
     /// <summary>Fetches the manifest by digest from the registry and checks it is exactly the signed one (length and sha256).</summary>
     /// <exception cref="RolloutException">It is missing or differs.</exception>
-    public async Task VerifyInRegistryAsync(VerifiedImage image, CancellationToken cancellationToken)
+    internal async Task VerifyInRegistryAsync(VerifiedImage image, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         var reference = ImageReference.Parse(image.Image);
@@ -292,7 +312,47 @@ internal sealed class SwarmRollout
         }
     }
 
+    /// <summary>
+    /// The service as it runs now: its image and update state, each desired task with its node and the release it
+    /// runs, and the group's journal.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>The status.</returns>
+    /// <exception cref="RolloutException">The service does not exist.</exception>
+    public async Task<SwarmStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var service = await InspectAsync(cancellationToken).ConfigureAwait(false);
+        var journal = Journal;
+        var nodes = await _engine.NodeNamesAsync(cancellationToken).ConfigureAwait(false);
+        var tasks = await _engine.ListTasksAsync(service.Id, cancellationToken).ConfigureAwait(false);
+        var instances = tasks.Where(t => t.IsDesired).OrderBy(t => t.Slot).Select(t => new SwarmInstance(
+            service.Name + "." + t.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            t.State,
+            t.NodeId is { } id && nodes.TryGetValue(id, out var host) ? host : null,
+            t.Digest ?? t.Image,
+            t.Error)).ToList();
+        return new SwarmStatus(journal, service.Name, service.Image, service.ImageDigest, service.Replicas, service.UpdateStatus?.State, service.UpdateStatus?.Message, instances);
+    }
+
+    /// <summary>Releases the daemon and registry connections this instance opened.</summary>
+    public void Dispose()
+    {
+        if (_ownsClients)
+        {
+            _engine.Dispose();
+            _registry.Dispose();
+        }
+    }
+
+    private static SwarmGroup RequireGroup(SwarmGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return group;
+    }
+
     /// <summary>The one-line summary of a swarm rollout's outcome.</summary>
+    /// <param name="journal">The journal.</param>
+    /// <returns>The summary.</returns>
     public static string Describe(SwarmJournal journal)
     {
         ArgumentNullException.ThrowIfNull(journal);

@@ -8,7 +8,7 @@ namespace Tuf.Rollout.Swarm;
 /// running and is reported at each interval. A digest whose rollout paused or rolled back is not retried until a
 /// newer one is signed.
 /// </summary>
-internal sealed class SwarmWatcher
+public sealed class SwarmWatcher
 {
     private readonly SwarmRollout _rollout;
     private readonly IVerifiedImageSource _source;
@@ -17,6 +17,13 @@ internal sealed class SwarmWatcher
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
 
+    /// <summary>Creates a watcher of one target for one swarm rollout.</summary>
+    /// <param name="rollout">The group's rollout.</param>
+    /// <param name="source">Resolves the target to its verified digest at each pass.</param>
+    /// <param name="targetPath">The TUF target to follow.</param>
+    /// <param name="settings">The strategy for each new rollout.</param>
+    /// <param name="time">The clock (intervals).</param>
+    /// <param name="log">Receives one line per event.</param>
     public SwarmWatcher(SwarmRollout rollout, IVerifiedImageSource source, string targetPath, RolloutSettings settings, TimeProvider time, Action<string> log)
     {
         _rollout = rollout;
@@ -28,6 +35,9 @@ internal sealed class SwarmWatcher
     }
 
     /// <summary>Runs until cancelled, one pass every <paramref name="interval"/>.</summary>
+    /// <param name="interval">Time between passes.</param>
+    /// <param name="cancellationToken">Stops the watch.</param>
+    /// <returns>Never completes but by cancellation.</returns>
     public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
         while (true)
@@ -38,7 +48,7 @@ internal sealed class SwarmWatcher
     }
 
     /// <summary>One pass: resolve, roll out what is new, repair drift.</summary>
-    public async Task PassAsync(CancellationToken cancellationToken)
+    internal async Task PassAsync(CancellationToken cancellationToken)
     {
         VerifiedImage? verified = null;
         try

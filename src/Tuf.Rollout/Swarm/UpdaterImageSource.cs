@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Tuf.Client;
 using Tuf.Client.Registry;
+using Tuf.Internal;
 
 namespace Tuf.Rollout.Swarm;
 
@@ -10,13 +11,14 @@ namespace Tuf.Rollout.Swarm;
 /// target is an image tag as <c>tuf repo add-image</c> and Docker Content Trust sign it: length and sha256 of the
 /// manifest, <c>custom.image</c> naming the repository. Nothing is downloaded from the TUF repository itself.
 /// </summary>
-internal sealed class UpdaterImageSource : IVerifiedImageSource
+public sealed class UpdaterImageSource : IVerifiedImageSource
 {
     private readonly RepositorySource _source;
     private readonly ImageReference _groupImage;
     private readonly IFetcher? _fetcher;
     private readonly UpdaterOptions? _options;
 
+    /// <summary>Creates the source for one group's image repository.</summary>
     /// <param name="source">Repository URLs, trusted metadata folder and bootstrap root.</param>
     /// <param name="groupImage">The image repository the group runs (targets naming another are refused).</param>
     /// <param name="fetcher">Transport (tests); HTTP by default.</param>
@@ -29,6 +31,7 @@ internal sealed class UpdaterImageSource : IVerifiedImageSource
         _options = options;
     }
 
+    /// <inheritdoc/>
     public async Task<VerifiedImage> ResolveAsync(string targetPath, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(_source.MetadataDirectory);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tuf.Internal;
 using Tuf.Server.Auth;
 using Tuf.Server.Storage;
 

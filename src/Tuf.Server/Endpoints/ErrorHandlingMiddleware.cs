@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tuf.Internal;
 using Tuf.Server.Observability;
 
 namespace Tuf.Server.Endpoints;

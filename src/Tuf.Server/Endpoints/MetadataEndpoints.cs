@@ -1,3 +1,4 @@
+using Tuf.Internal;
 using Tuf.Server.Auth;
 using Tuf.Server.Publishing;
 using Tuf.Server.Storage;

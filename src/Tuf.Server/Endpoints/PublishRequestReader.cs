@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Tuf.Internal;
 using Tuf.Server.Publishing;
 
 namespace Tuf.Server.Endpoints;

@@ -1,3 +1,4 @@
+using Tuf.Internal;
 using Tuf.Server.Storage;
 
 namespace Tuf.Server.Publishing;

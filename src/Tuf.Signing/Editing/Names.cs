@@ -1,3 +1,5 @@
+using Tuf.Internal;
+
 namespace Tuf.Signing;
 
 /// <summary>Validation of role names and target paths given by users.</summary>

@@ -1,3 +1,5 @@
+using Tuf.Internal;
+
 namespace Tuf.Signing;
 
 public sealed partial class RepositoryEditor
@@ -108,6 +110,17 @@ public sealed partial class RepositoryEditor
 
     /// <summary>The number of valid signatures for each authority of a role.</summary>
     internal IReadOnlyList<(RoleAuthority Authority, int Valid)> CountSignatures(string name) => CountSignatures(GetRole(name), AuthoritiesFor(name));
+
+    /// <summary>
+    /// The valid signatures of <paramref name="role"/> as the next commit would publish it (staged, else published),
+    /// against each key set it must satisfy: a new root answers to the new and the trusted root, a delegated role to
+    /// every delegation that reaches it.
+    /// </summary>
+    /// <param name="role">The role name.</param>
+    /// <returns>One count per key set.</returns>
+    /// <exception cref="SigningException">No such role.</exception>
+    public IReadOnlyList<SignatureCount> GetSignatureCounts(string role) =>
+        [.. CountSignatures(role).Select(c => new SignatureCount(c.Authority.Description, c.Valid, c.Authority.Role.Threshold))];
 
     /// <summary>The number of valid signatures of <paramref name="state"/> for each of its authorities (reads nothing else).</summary>
     private static List<(RoleAuthority Authority, int Valid)> CountSignatures(RoleState state, IReadOnlyList<RoleAuthority> authorities)

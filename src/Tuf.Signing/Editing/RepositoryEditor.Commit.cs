@@ -1,3 +1,5 @@
+using Tuf.Internal;
+
 namespace Tuf.Signing;
 
 public sealed partial class RepositoryEditor
@@ -341,7 +343,7 @@ public sealed partial class RepositoryEditor
     /// Reads what <see cref="CommitAsync"/> needs from the staging area (every staged role, where target contents
     /// are), so that a caller can do it while unlocking keys. Optional: the commit loads whatever is not loaded yet.
     /// </summary>
-    internal void PrepareCommit()
+    public void PrepareCommit()
     {
         // The staged roles (parsed on every core) and the list of sources (one JSON file) at the same time.
         var names = StagedRoleNames().ToList();

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Tuf.Internal;
 
 namespace Tuf.Signing;
 

@@ -1,3 +1,5 @@
+using Tuf.Internal;
+
 namespace Tuf.Signing;
 
 public sealed partial class RepositoryEditor

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tuf.Internal;
 
 namespace Tuf.Signing;
 
@@ -11,6 +12,9 @@ namespace Tuf.Signing;
 /// </summary>
 public sealed partial class RepositoryEditor
 {
+    /// <summary>The folder inside a repository folder where edits wait for a commit (never a target, never published).</summary>
+    public const string StagingFolderName = RepositoryLayout.StagingFolderName;
+
     private readonly RepositoryLayout _layout;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, RoleState> _roles = new(StringComparer.Ordinal);
@@ -41,7 +45,7 @@ public sealed partial class RepositoryEditor
     private StagedSources Sources => _sources ??= StagedSources.Load(_layout.SourcesPath);
 
     /// <summary>The size of the staged roles and sources files, before they are read (0 when nothing is staged).</summary>
-    internal long StagingAreaBytes
+    public long StagingAreaBytes
     {
         get
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tuf.Internal;
 
 namespace Tuf.Signing;
 
@@ -65,7 +66,7 @@ internal sealed class StagedRoles
     /// <summary>Writes every staged role to <paramref name="path"/> atomically (no flush: staging is not published).</summary>
     public void Save(string path)
     {
-        DurableFile.Write(
+        DurableFile.WriteStreaming(
             path,
             stream =>
             {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tuf.Internal;
 
 namespace Tuf.Signing;
 
@@ -77,7 +78,7 @@ internal sealed class StagedSources
 
     public void Save(string path)
     {
-        DurableFile.Write(path, stream => Write(stream), durable: false);
+        DurableFile.WriteStreaming(path, stream => Write(stream), durable: false);
         Dirty = false;
     }
 

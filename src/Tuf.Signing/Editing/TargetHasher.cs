@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using Tuf.Internal;
 
 namespace Tuf.Signing;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Tuf.Internal;
 
 namespace Tuf.Signing;
 

@@ -5,11 +5,8 @@ using System.Text.Json;
 namespace Tuf.Signing;
 
 /// <summary>Reads and writes public keys as TUF key JSON (<c>{"keytype","keyval":{"public"},"scheme"}</c>) and PEM.</summary>
-internal static class PublicKeys
+public static class PublicKeys
 {
-    // DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): SEQUENCE { SEQUENCE { OID 1.3.101.112 } BIT STRING (32 bytes) }.
-    private static readonly byte[] Ed25519SpkiPrefix = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
-
     /// <summary>Reads a key object.</summary>
     /// <exception cref="SigningException">The object is not a key.</exception>
     public static Key FromJson(JsonElement e)
@@ -45,33 +42,18 @@ internal static class PublicKeys
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    /// <summary>The public key as a PEM SubjectPublicKeyInfo.</summary>
+    /// <summary>The public key as a PEM SubjectPublicKeyInfo: <see cref="Key.ToPem"/>.</summary>
+    /// <exception cref="SigningException">The key has no PEM form.</exception>
     public static string ToPem(Key key)
     {
-        if (key.KeyType == "ed25519")
+        try
         {
-            byte[] raw = Convert.FromHexString(key.Public);
-            return PemEncoding.WriteString("PUBLIC KEY", [.. Ed25519SpkiPrefix, .. raw]) + "\n";
+            return key.ToPem();
         }
-
-        if (key.Public.Contains("-----BEGIN", StringComparison.Ordinal))
+        catch (FormatException ex)
         {
-            return key.Public.EndsWith('\n') ? key.Public : key.Public + "\n";
+            throw new SigningException(ex.Message, ex);
         }
-
-        if (key.Public.Length == 130 && key.Public.StartsWith("04", StringComparison.Ordinal))
-        {
-            // Legacy hex SEC1 point of an ecdsa-sha2-nistp256 key.
-            byte[] point = Convert.FromHexString(key.Public);
-            using var ec = ECDsa.Create(new ECParameters
-            {
-                Curve = ECCurve.NamedCurves.nistP256,
-                Q = new ECPoint { X = point[1..33], Y = point[33..] },
-            });
-            return ec.ExportSubjectPublicKeyInfoPem() + "\n";
-        }
-
-        throw new SigningException($"cannot export a {key.KeyType} key as PEM");
     }
 
     /// <summary>Reads a public key file: TUF key JSON (as <c>tuf key export</c> writes it) or a PEM public key.</summary>
@@ -110,59 +92,17 @@ internal static class PublicKeys
         return FromPem(text, path);
     }
 
-    /// <summary>Reads a PEM SubjectPublicKeyInfo (Ed25519, ML-DSA-44/65/87, ECDSA P-256 or RSA).</summary>
+    /// <summary>Reads a PEM SubjectPublicKeyInfo (Ed25519, ML-DSA-44/65/87, ECDSA P-256 or RSA): <see cref="Key.FromPem(string)"/>.</summary>
+    /// <exception cref="SigningException">Not a supported public key, naming <paramref name="source"/>.</exception>
     public static Key FromPem(string pem, string source)
     {
-        if (!PemEncoding.TryFind(pem, out var fields) || pem[fields.Label] is not "PUBLIC KEY")
-        {
-            throw new SigningException($"{source}: not a TUF key JSON file or a PEM public key");
-        }
-
-        byte[] der = Convert.FromBase64String(pem[fields.Base64Data].ToString());
-        if (der.Length == Ed25519SpkiPrefix.Length + 32 && der.AsSpan().StartsWith(Ed25519SpkiPrefix))
-        {
-            return new Key { KeyType = "ed25519", Scheme = "ed25519", Public = Convert.ToHexStringLower(der.AsSpan(Ed25519SpkiPrefix.Length)) };
-        }
-
-        string canonicalPem = PemEncoding.WriteString("PUBLIC KEY", der) + "\n";
-        foreach (var mlDsa in MLDsaScheme.All)
-        {
-            if (mlDsa.TryParse(MLDsaScheme.KeyTypeName, canonicalPem) is not null)
-            {
-                return new Key { KeyType = MLDsaScheme.KeyTypeName, Scheme = mlDsa.Name, Public = canonicalPem };
-            }
-        }
-
         try
         {
-            using var ec = ECDsa.Create();
-            ec.ImportSubjectPublicKeyInfo(der, out _);
-            if (ec.KeySize != 256)
-            {
-                throw new SigningException($"{source}: only P-256 ECDSA keys are supported");
-            }
-
-            return new Key { KeyType = "ecdsa", Scheme = "ecdsa-sha2-nistp256", Public = PemEncoding.WriteString("PUBLIC KEY", ec.ExportSubjectPublicKeyInfo()) + "\n" };
+            return Key.FromPem(pem);
         }
-        catch (CryptographicException)
+        catch (FormatException ex)
         {
-            // Not an EC key; try RSA.
-        }
-
-        try
-        {
-            using var rsa = RSA.Create();
-            rsa.ImportSubjectPublicKeyInfo(der, out _);
-            if (rsa.KeySize < 2048)
-            {
-                throw new SigningException($"{source}: RSA keys must be at least 2048 bits");
-            }
-
-            return new Key { KeyType = "rsa", Scheme = "rsassa-pss-sha256", Public = PemEncoding.WriteString("PUBLIC KEY", rsa.ExportSubjectPublicKeyInfo()) + "\n" };
-        }
-        catch (CryptographicException ex)
-        {
-            throw new SigningException($"{source}: unsupported public key type", ex);
+            throw new SigningException($"{source}: {ex.Message}", ex);
         }
     }
 }

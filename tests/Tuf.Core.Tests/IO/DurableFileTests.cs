@@ -1,3 +1,5 @@
+using Tuf.Internal;
+
 namespace Tuf.Core.Tests.IO;
 
 /// <summary><see cref="DurableFile"/>: a reader sees the old content or the new one, never a partial file, and once a
@@ -16,7 +18,7 @@ public sealed class DurableFileTests : IDisposable
         byte[] chunk = new byte[DurableFile.FlushBytes];
         Array.Fill(chunk, (byte)'x');
 
-        DurableFile.Write(path, stream =>
+        DurableFile.WriteStreaming(path, stream =>
         {
             stream.Write(chunk);
             stream.Write(chunk);
@@ -32,7 +34,7 @@ public sealed class DurableFileTests : IDisposable
         string path = Path.Combine(_dir, "staged.json");
         File.WriteAllText(path, "old");
 
-        var error = Assert.Throws<InvalidOperationException>(() => DurableFile.Write(path, stream =>
+        var error = Assert.Throws<InvalidOperationException>(() => DurableFile.WriteStreaming(path, stream =>
         {
             stream.Write(new byte[3 * DurableFile.FlushBytes]);
             throw new InvalidOperationException("disk full");
@@ -54,7 +56,7 @@ public sealed class DurableFileTests : IDisposable
         {
             if (streamed)
             {
-                DurableFile.Write(path, stream => stream.Write("new"u8));
+                DurableFile.WriteStreaming(path, stream => stream.Write("new"u8));
             }
             else
             {

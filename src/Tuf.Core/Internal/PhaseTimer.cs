@@ -1,12 +1,15 @@
+using System.ComponentModel;
 using System.Diagnostics;
 
-namespace Tuf.Signing;
+namespace Tuf.Internal;
 
 /// <summary>
 /// Prints how long each phase of a long operation took (wall and process CPU time) to standard error when the environment variable
 /// <c>TUF_TIMINGS</c> is set (for benchmarks: <c>TUF_TIMINGS=1 tuf repo commit ...</c>). Silent otherwise.
 /// </summary>
-internal static class PhaseTimer
+/// <remarks>Infrastructure shared by the Tuf assemblies (public so they need no <c>InternalsVisibleTo</c>); not a supported API: it may change or disappear in any release.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class PhaseTimer
 {
     private static readonly bool Enabled = Environment.GetEnvironmentVariable("TUF_TIMINGS") is { Length: > 0 };
     private static readonly Stopwatch Clock = Stopwatch.StartNew();

@@ -1,7 +1,8 @@
+using System.ComponentModel;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace Tuf;
+namespace Tuf.Internal;
 
 /// <summary>
 /// The one way files are replaced durably, for the client's trusted metadata, the signer's repository and staging
@@ -13,10 +14,12 @@ namespace Tuf;
 /// <remarks>
 /// <c>durable: false</c> skips both flushes, for callers that make a whole batch durable at once (the signer flushes
 /// the file system once per commit) or keep nothing that must survive a crash.
+/// <para>Infrastructure shared by the Tuf assemblies (public so they need no <c>InternalsVisibleTo</c>); not a supported API: it may change or disappear in any release.</para>
 /// </remarks>
-internal static partial class DurableFile
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static partial class DurableFile
 {
-    /// <summary>How much a writer given to <see cref="Write(string, Action{Stream}, bool)"/> should buffer before flushing.</summary>
+    /// <summary>How much a writer given to <see cref="WriteStreaming(string, Action{Stream}, bool)"/> should buffer before flushing.</summary>
     public const int FlushBytes = 1 << 20;
 
     private const int WriteOnly = 1;
@@ -81,7 +84,7 @@ internal static partial class DurableFile
     /// <param name="path">The destination (replaced when it exists).</param>
     /// <param name="write">Writes the content to the stream it is given.</param>
     /// <param name="durable">Whether to flush the file and its folder.</param>
-    public static void Write(string path, Action<Stream> write, bool durable = true) =>
+    public static void WriteStreaming(string path, Action<Stream> write, bool durable = true) =>
         Write(path, TempPathFor(path, createDirectory: true), write, overwrite: true, durable);
 
     /// <summary>Points the symbolic link <paramref name="link"/> at <paramref name="target"/> atomically and durably (a new link renamed over it).</summary>
@@ -155,7 +158,7 @@ internal static partial class DurableFile
         }
     }
 
-    /// <summary>Hands what <paramref name="writer"/> buffered to its stream once it holds <see cref="FlushBytes"/> (for writers given to <see cref="Write(string, Action{Stream}, bool)"/>).</summary>
+    /// <summary>Hands what <paramref name="writer"/> buffered to its stream once it holds <see cref="FlushBytes"/> (for writers given to <see cref="WriteStreaming(string, Action{Stream}, bool)"/>).</summary>
     /// <param name="writer">The JSON writer.</param>
     public static void FlushWhenFull(System.Text.Json.Utf8JsonWriter writer)
     {

@@ -1,11 +1,17 @@
+using System.ComponentModel;
 using System.Runtime.InteropServices;
 
-namespace Tuf.Rollout.Local;
+namespace Tuf.Internal;
 
 /// <summary>The few libc calls the local provider needs that .NET does not expose: signals to process groups, rename(2).</summary>
-internal static class Posix
+/// <remarks>Infrastructure shared by the Tuf assemblies (public so they need no <c>InternalsVisibleTo</c>); not a supported API: it may change or disappear in any release.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Posix
 {
+    /// <summary>SIGKILL.</summary>
     public const int SigKill = 9;
+
+    /// <summary>SIGTERM.</summary>
     public const int SigTerm = 15;
     private const int Esrch = 3;
 

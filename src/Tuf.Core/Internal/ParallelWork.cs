@@ -1,12 +1,15 @@
+using System.ComponentModel;
 using System.Runtime.ExceptionServices;
 
-namespace Tuf.Signing;
+namespace Tuf.Internal;
 
 /// <summary>
 /// Runs independent pieces of a repository operation on every core. A failure surfaces as the exception the piece
 /// threw (not an <see cref="AggregateException"/>), so callers and the CLI report it like a sequential failure.
 /// </summary>
-internal static class ParallelWork
+/// <remarks>Infrastructure shared by the Tuf assemblies (public so they need no <c>InternalsVisibleTo</c>); not a supported API: it may change or disappear in any release.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ParallelWork
 {
     /// <summary>Calls <paramref name="body"/> for each item, on up to one thread per core.</summary>
     public static void ForEach<T>(IEnumerable<T> items, Action<T> body, CancellationToken cancellationToken = default)

@@ -1,9 +1,14 @@
+using System.ComponentModel;
 using System.Text;
 
-namespace Tuf;
+namespace Tuf.Internal;
 
 /// <summary>Makes attacker-supplied text safe to put in an error message.</summary>
-internal static class ErrorText
+/// <remarks>
+/// <para>Infrastructure shared by the Tuf assemblies (public so they need no <c>InternalsVisibleTo</c>); not a supported API: it may change or disappear in any release.</para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ErrorText
 {
     private const int MaxLength = 128;
 
