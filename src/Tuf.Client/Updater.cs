@@ -475,37 +475,8 @@ public sealed class Updater : IDisposable
         }
     }
 
-    /// <summary>
-    /// Opens <paramref name="uri"/> through the fetcher and returns it guarded by this updater's limits (length cap,
-    /// read timeout, minimum speed); anything the fetcher throws other than a <see cref="TufException"/> or the
-    /// caller's cancellation becomes a <see cref="DownloadException"/>.
-    /// </summary>
-    private async Task<GuardedStream> OpenAsync(Uri uri, long maxLength, CancellationToken cancellationToken)
-    {
-        Stream? stream;
-        try
-        {
-            stream = await _fetcher.OpenAsync(uri, maxLength, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new DownloadException($"{ErrorText.Untrusted(uri.ToString())}: the fetcher gave up ({ErrorText.Untrusted(ex.Message)})", ex);
-        }
-        catch (Exception ex) when (ex is not TufException and not OperationCanceledException)
-        {
-            throw new DownloadException($"{ErrorText.Untrusted(uri.ToString())}: {ErrorText.Untrusted(ex.Message)}", ex);
-        }
-
-        if (stream is null)
-        {
-            throw new DownloadException($"{ErrorText.Untrusted(uri.ToString())}: the fetcher returned no stream");
-        }
-
-        // HttpFetcher's streams carry these same guards already (for the cap asked for); any other stream gets them here.
-        return stream is GuardedStream guarded && guarded.MaxLength <= maxLength && guarded.Uri == uri
-            ? guarded
-            : new GuardedStream(stream, null, uri, maxLength, null, _options);
-    }
+    private Task<GuardedStream> OpenAsync(Uri uri, long maxLength, CancellationToken cancellationToken) =>
+        GuardedFetch.OpenAsync(_fetcher, uri, maxLength, _options, cancellationToken);
 
     private Uri MetadataUri(string roleName, long? version)
     {
