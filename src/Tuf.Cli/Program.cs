@@ -48,6 +48,7 @@ internal static class Program
         // Each command registers itself here (one line each).
         root.Subcommands.Add(DownloadCommand.Create());
         root.Subcommands.Add(KeyCommand.Create());
+        root.Subcommands.Add(NotaryCommand.Create());
         root.Subcommands.Add(QuickstartCommand.Create());
         root.Subcommands.Add(RepoCommand.Create());
         root.Subcommands.Add(RolloutCommand.Create());

@@ -67,7 +67,7 @@ public sealed class NotaryClient : IDisposable
 
         // Root: trusted (kept, given, or first use), then every newer version in turn.
         var (root, rootBytes) = await TrustedRootAsync(cancellationToken).ConfigureAwait(false);
-        byte[] latestBytes = await FetchAsync("root.json", _options.MaxUnlistedLength, cancellationToken).ConfigureAwait(false);
+        byte[] latestBytes = await FetchRootAsync(cancellationToken).ConfigureAwait(false);
         var latest = NotaryMetadata.Parse(latestBytes, "Root", "root.json");
         if (latest.Version < root.Version)
         {
@@ -265,7 +265,7 @@ public sealed class NotaryClient : IDisposable
         else
         {
             // Trust on first use, as Notary does: the first root served, checked for the collection's certificates.
-            bytes = await FetchAsync("root.json", _options.MaxUnlistedLength, cancellationToken).ConfigureAwait(false);
+            bytes = await FetchRootAsync(cancellationToken).ConfigureAwait(false);
             source = "root.json";
         }
 
@@ -286,6 +286,18 @@ public sealed class NotaryClient : IDisposable
         }
 
         return (root, bytes);
+    }
+
+    private async Task<byte[]> FetchRootAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FetchAsync("root.json", _options.MaxUnlistedLength, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DownloadHttpException ex) when (ex.StatusCode == 404)
+        {
+            throw new RepositoryException($"the server has no trust data for {ErrorText.Untrusted(_gun)} (root.json: 404)", ex);
+        }
     }
 
     private async Task<(byte[] Bytes, NotaryMetadata Root)> FetchRootVersionAsync(long version, CancellationToken cancellationToken)

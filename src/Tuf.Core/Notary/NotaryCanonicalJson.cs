@@ -22,6 +22,18 @@ internal static class NotaryCanonicalJson
         return output.WrittenSpan.ToArray();
     }
 
+    /// <summary>The canonical JSON of a public key, <c>{"keytype":T,"keyval":{"private":null,"public":B64}}</c> (what its ID hashes).</summary>
+    public static byte[] Key(string keyType, byte[] publicValue)
+    {
+        var output = new ArrayBufferWriter<byte>(128 + (publicValue.Length * 4 / 3));
+        output.Write("{\"keytype\":"u8);
+        WriteString(Encoding.UTF8.GetBytes(keyType), output);
+        output.Write(",\"keyval\":{\"private\":null,\"public\":\""u8);
+        output.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(publicValue)));
+        output.Write("\"}}"u8);
+        return output.WrittenSpan.ToArray();
+    }
+
     private static void Write(JsonElement element, ArrayBufferWriter<byte> output)
     {
         switch (element.ValueKind)

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.Json;
 
 namespace Tuf.Notary;
 
@@ -42,12 +41,7 @@ public sealed class NotaryKey
 
     /// <summary>The key's JSON object as Notary writes it, canonical.</summary>
     /// <returns>The bytes.</returns>
-    public byte[] CanonicalBytes()
-    {
-        var json = $"{{\"keytype\":{JsonSerializer.Serialize(KeyType)},\"keyval\":{{\"private\":null,\"public\":\"{Convert.ToBase64String(PublicValue)}\"}}}}";
-        using var doc = JsonDocument.Parse(json);
-        return NotaryCanonicalJson.Encode(doc.RootElement);
-    }
+    public byte[] CanonicalBytes() => NotaryCanonicalJson.Key(KeyType, PublicValue);
 
     /// <summary>The certificate of an <c>*-x509</c> key, or <see langword="null"/> (a new instance each call: dispose it).</summary>
     /// <returns>The certificate, or null when the key is not a certificate or it does not parse.</returns>
