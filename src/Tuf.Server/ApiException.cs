@@ -40,6 +40,9 @@ internal sealed class ApiException : Exception
     /// <summary>Seconds for a <c>Retry-After</c> header, when the client should simply try again later.</summary>
     public int? RetryAfterSeconds { get; init; }
 
+    /// <summary>The <c>WWW-Authenticate</c> challenge of a 401 (a bare bearer challenge when null).</summary>
+    public string? Challenge { get; init; }
+
     /// <summary>400 with a code.</summary>
     public static ApiException BadRequest(string code, string message) => new(StatusCodes.Status400BadRequest, code, message);
 }

@@ -63,6 +63,7 @@ internal static partial class ServerSetup
         services.AddSingleton<PublishService>();
         services.AddSingleton<PublishRequestReader>();
         services.AddSingleton<PublishGate>();
+        services.AddSingleton<BearerTokens>();
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<TimestampResigner>();
         services.AddHostedService(sp => sp.GetRequiredService<TimestampResigner>());
@@ -88,6 +89,7 @@ internal static partial class ServerSetup
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
         app.MapNotaryEndpoints();
+        app.MapTokenEndpoint();
         app.MapMetadataEndpoints();
         return app;
     }

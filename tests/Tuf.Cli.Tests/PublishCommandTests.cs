@@ -270,7 +270,7 @@ public sealed class PublishCommandTests : IClassFixture<PublishServerFixture>, I
         InitServerRepo(gun, serverSnapshot: false);
         var editor = RepositoryEditor.Open(_cli.Repo);
         Assert.Equal(["timestamp"], editor.ServerSignedRoles);
-        var keyJson = (await _server.GetAsync($"v2/{gun}/_trust/tuf/timestamp.key", _server.AdminToken))!;
+        var keyJson = (await _server.GetAsync($"v2/{gun}/_trust/tuf/timestamp.key", _server.AdminToken, "application/vnd.tuf.key+json"))!;
         string serverKeyId = MetadataParser.Parse<Root>(StagedRoles.Load(Path.Combine(_cli.Repo, ".tuf-staging", "roles.json"), Path.Combine(_cli.Repo, ".tuf-staging", "roles")).TryGet("root", out var stagedRoot) ? stagedRoot.Span : throw new InvalidOperationException("root is not staged")).Signed.Roles["timestamp"].KeyIds.Single();
         using var doc = System.Text.Json.JsonDocument.Parse(keyJson);
         var key = new Key { KeyType = doc.RootElement.GetProperty("keytype").GetString()!, Scheme = doc.RootElement.GetProperty("scheme").GetString()!, Public = doc.RootElement.GetProperty("keyval").GetProperty("public").GetString()! };

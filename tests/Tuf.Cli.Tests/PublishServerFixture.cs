@@ -43,9 +43,14 @@ public sealed class PublishServerFixture : IAsyncLifetime
     }
 
     /// <summary>The bytes the server serves at a path (null for a 404).</summary>
-    public async Task<byte[]?> GetAsync(string path, string? token = null)
+    public async Task<byte[]?> GetAsync(string path, string? token = null, string? accept = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (accept is not null)
+        {
+            request.Headers.Accept.ParseAdd(accept);
+        }
+
         if (token is not null)
         {
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);

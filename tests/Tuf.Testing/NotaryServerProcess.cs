@@ -80,13 +80,29 @@ public sealed class NotaryServerProcess : IAsyncDisposable
 
     /// <summary>Runs the notary CLI against <paramref name="server"/> with its trust folder and the test passphrases.</summary>
     public static Task<ChildProcess.Result> RunCliAsync(string server, string trustDirectory, params string[] args) =>
-        ChildProcess.RunAsync("/usr/bin/notary", ["-s", server, "-d", trustDirectory, .. args], trustDirectory, TimeSpan.FromSeconds(60), new Dictionary<string, string?>
+        RunCliWithTokenAsync(server, trustDirectory, null, args);
+
+    /// <summary>
+    /// Runs the notary CLI as <see cref="RunCliAsync"/>, with <paramref name="token"/> as the password of
+    /// <c>NOTARY_AUTH</c> (the credentials the CLI sends to a token endpoint after a 401 challenge).
+    /// </summary>
+    public static Task<ChildProcess.Result> RunCliWithTokenAsync(string server, string trustDirectory, string? token, params string[] args)
+    {
+        var environment = new Dictionary<string, string?>
         {
             ["NOTARY_ROOT_PASSPHRASE"] = "root-passphrase",
             ["NOTARY_TARGETS_PASSPHRASE"] = "targets-passphrase",
             ["NOTARY_SNAPSHOT_PASSPHRASE"] = "snapshot-passphrase",
             ["NOTARY_DELEGATION_PASSPHRASE"] = "delegation-passphrase",
-        });
+        };
+        Directory.CreateDirectory(trustDirectory);
+        if (token is not null)
+        {
+            environment["NOTARY_AUTH"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("user:" + token));
+        }
+
+        return ChildProcess.RunAsync("/usr/bin/notary", ["-s", server, "-d", trustDirectory, .. args], trustDirectory, TimeSpan.FromSeconds(60), environment);
+    }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

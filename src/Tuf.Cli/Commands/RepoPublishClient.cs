@@ -63,6 +63,7 @@ internal sealed class RepoPublishClient : IDisposable
     public async Task<Key> GetServerKeyAsync(string gun, string role, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"v2/{CollectionPath(gun)}/_trust/tuf/{role}.key");
+        request.Headers.Accept.ParseAdd("application/vnd.tuf.key+json"); // TUF 1.0's key form (Notary's is the default)
         var (status, body) = await SendAsync(request, $"get the server's {role} key", cancellationToken).ConfigureAwait(false);
         if (status != HttpStatusCode.OK)
         {

@@ -85,6 +85,26 @@ public sealed class NotaryMetadata
     }
 
     /// <summary>
+    /// The canonical form Notary signs of a JSON value (sorted keys, no whitespace, only <c>"</c> and <c>\</c>
+    /// escaped): what a Notary signer signs for a <c>signed</c> object it wrote itself.
+    /// </summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The canonical bytes.</returns>
+    /// <exception cref="FormatException">Not JSON, or a number that is not an integer.</exception>
+    public static byte[] Canonicalize(ReadOnlyMemory<byte> json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = MaxDepth });
+            return NotaryCanonicalJson.Encode(doc.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
     /// Throws unless a threshold of <paramref name="role"/>'s keys (from <paramref name="keys"/>) signed this file;
     /// a key counts once however many key IDs or signatures name it.
     /// </summary>

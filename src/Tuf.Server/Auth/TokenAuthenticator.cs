@@ -16,12 +16,14 @@ internal sealed class TokenAuthenticator
 
     private readonly ICollectionStore _store;
     private readonly AuthOptions _options;
+    private readonly BearerTokens _bearer;
     private readonly Dictionary<string, TokenScopes> _configured = new(StringComparer.Ordinal);
 
     /// <summary>Creates the authenticator.</summary>
-    public TokenAuthenticator(ICollectionStore store, IOptions<AuthOptions> options)
+    public TokenAuthenticator(ICollectionStore store, IOptions<AuthOptions> options, BearerTokens bearer)
     {
         _store = store;
+        _bearer = bearer;
         _options = options.Value;
         if (!string.IsNullOrEmpty(_options.AdminToken))
         {
@@ -56,8 +58,7 @@ internal sealed class TokenAuthenticator
         var scopes = await AuthenticateAsync(context).ConfigureAwait(false);
         if (scopes is null)
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"tuf-server\"";
-            throw new ApiException(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "A valid bearer token is required (Authorization: Bearer <token>).");
+            throw Unauthorized(context, gun, action);
         }
 
         if (!scopes.Allows(action, gun))
@@ -68,16 +69,48 @@ internal sealed class TokenAuthenticator
         }
     }
 
-    private async Task<TokenScopes?> AuthenticateAsync(HttpContext context)
+    /// <summary>
+    /// The 401 for a request without a valid token, with Docker's token-authentication challenge: the realm is this
+    /// server's <c>/_token</c> endpoint, the scope what the request needs (<c>repository:GUN:pull</c>,
+    /// <c>pull,push</c> or <c>*</c>).
+    /// </summary>
+    public static ApiException Unauthorized(HttpContext context, string? gun, ScopeAction? action)
     {
-        string? header = context.Request.Headers.Authorization;
-        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        ArgumentNullException.ThrowIfNull(context);
+        string challenge = $"Bearer realm=\"{context.Request.Scheme}://{context.Request.Host}/_token\",service=\"{TokenService}\"";
+        if (gun is not null && action is { } a)
+        {
+            challenge += $",scope=\"repository:{gun}:{a switch { ScopeAction.Pull => "pull", ScopeAction.Push => "pull,push", _ => "*" }}\"";
+        }
+
+        return new ApiException(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized,
+            $"A valid bearer token is required (Authorization: Bearer <token>; or get one from {context.Request.Scheme}://{context.Request.Host}/_token with a token as the Basic password).")
+        {
+            Challenge = challenge,
+        };
+    }
+
+    /// <summary>The <c>service</c> name of the token challenge.</summary>
+    public const string TokenService = "tuf-server";
+
+    /// <summary>Whether the request carries any valid token.</summary>
+    public async Task<bool> IsAuthenticatedAsync(HttpContext context) => await AuthenticateAsync(context).ConfigureAwait(false) is not null;
+
+    /// <summary>The scopes of a token (configured, stored or issued); null when it is not valid.</summary>
+    public async Task<TokenScopes?> ResolveAsync(string token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.Length == 0 || token.Length > 4096)
         {
             return null;
         }
 
-        var token = header["Bearer ".Length..].Trim();
-        if (token.Length == 0 || token.Length > 512)
+        if (token.StartsWith(BearerTokens.Prefix, StringComparison.Ordinal))
+        {
+            return _bearer.Validate(token);
+        }
+
+        if (token.Length > 512)
         {
             return null;
         }
@@ -88,7 +121,7 @@ internal sealed class TokenAuthenticator
             return scopes;
         }
 
-        var stored = await _store.FindTokenAsync(hash, context.RequestAborted).ConfigureAwait(false);
+        var stored = await _store.FindTokenAsync(hash, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
             return null;
@@ -102,6 +135,17 @@ internal sealed class TokenAuthenticator
         {
             return null;
         }
+    }
+
+    private async Task<TokenScopes?> AuthenticateAsync(HttpContext context)
+    {
+        string? header = context.Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return await ResolveAsync(header["Bearer ".Length..].Trim(), context.RequestAborted).ConfigureAwait(false);
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

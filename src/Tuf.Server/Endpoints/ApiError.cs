@@ -46,8 +46,16 @@ internal sealed record ChangefeedResponse(
     [property: JsonPropertyName("count")] int Count,
     [property: JsonPropertyName("records")] IReadOnlyList<ChangefeedRecord> Records);
 
+/// <summary>The token endpoint's answer (Docker's token authentication: both names carry the token).</summary>
+internal sealed record BearerTokenResponse(
+    [property: JsonPropertyName("token")] string Token,
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("issued_at")] DateTimeOffset IssuedAt);
+
 /// <summary>Source-generated JSON for the server's own bodies.</summary>
 [JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(BearerTokenResponse))]
 [JsonSerializable(typeof(PublishResponse))]
 [JsonSerializable(typeof(CreateTokenRequest))]
 [JsonSerializable(typeof(CreateTokenResponse))]

@@ -38,7 +38,7 @@ internal sealed partial class ErrorHandlingMiddleware
         }
         catch (ApiException e)
         {
-            await WriteAsync(context, e.StatusCode, e.Code, e.Message, e.RetryAfterSeconds).ConfigureAwait(false);
+            await WriteAsync(context, e.StatusCode, e.Code, e.Message, e.RetryAfterSeconds, e.Challenge).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
         {
@@ -74,7 +74,7 @@ internal sealed partial class ErrorHandlingMiddleware
         }
     }
 
-    private static async Task WriteAsync(HttpContext context, int status, string code, string message, int? retryAfterSeconds = null)
+    private static async Task WriteAsync(HttpContext context, int status, string code, string message, int? retryAfterSeconds = null, string? challenge = null)
     {
         if (context.Response.HasStarted)
         {
@@ -85,7 +85,7 @@ internal sealed partial class ErrorHandlingMiddleware
         context.Response.Clear();
         if (status == StatusCodes.Status401Unauthorized)
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"tuf-server\"";
+            context.Response.Headers.WWWAuthenticate = challenge ?? "Bearer realm=\"tuf-server\"";
         }
 
         context.Response.StatusCode = status;

@@ -16,6 +16,19 @@ internal static class NotaryEndpoints
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapNotaryEndpoints(this IEndpointRouteBuilder app)
     {
+        // The registry API's version check, which Notary and docker clients ping before anything else.
+        // Like a registry, it answers 401 with the token challenge to a request without a valid token: that is how
+        // these clients learn where to get one (anonymously for reads, with credentials for writes).
+        app.MapGet("/v2/", async (HttpContext context, TokenAuthenticator auth) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            if (!await auth.IsAuthenticatedAsync(context).ConfigureAwait(false))
+            {
+                throw TokenAuthenticator.Unauthorized(context, null, null);
+            }
+
+            return TypedResults.Text("{}", "application/json");
+        }).ExcludeFromDescription();
         var group = app.MapGroup("/v2").ExcludeFromDescription();
         group.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], GetAsync);
         group.MapPost("/{**path}", PostAsync);
@@ -45,13 +58,14 @@ internal static class NotaryEndpoints
             RequireOnlineRole(role);
             await auth.RequireAsync(context, ScopeAction.Push, gun).ConfigureAwait(false);
             var key = await keys.GetOrCreateAsync(gun, role, cancellationToken).ConfigureAwait(false);
-            return KeyResult(context, key);
+            return await KeyResultAsync(context, store, cache, gun, key, cancellationToken).ConfigureAwait(false);
         }
 
-        if (rest is ["tuf", var metadata])
+        if (rest is ["tuf", .. var parts] && parts.Length > 0)
         {
+            // Notary's delegated roles are paths: .../tuf/targets/releases.json, .../tuf/targets/releases.{sha256}.json.
             await auth.RequireAsync(context, ScopeAction.Pull, gun).ConfigureAwait(false);
-            return await MetadataEndpoints.ServeMetadataAsync(context, store, cache, gun, metadata, allowHashed: true, cancellationToken).ConfigureAwait(false);
+            return await MetadataEndpoints.ServeMetadataAsync(context, store, cache, gun, string.Join('/', parts), allowHashed: true, cancellationToken).ConfigureAwait(false);
         }
 
         if (rest is ["changefeed"])
@@ -80,7 +94,7 @@ internal static class NotaryEndpoints
         throw ContentResults.NotFound("No such resource.");
     }
 
-    private static async Task<IResult> PostAsync(HttpContext context, TokenAuthenticator auth, ServerKeyService keys, PublishService publisher, PublishRequestReader reader, PublishGate gate, CancellationToken cancellationToken)
+    private static async Task<IResult> PostAsync(HttpContext context, ICollectionStore store, MetadataCache cache, TokenAuthenticator auth, ServerKeyService keys, PublishService publisher, PublishRequestReader reader, PublishGate gate, CancellationToken cancellationToken)
     {
         var (gun, rest) = Parse(context);
         if (rest is ["tuf", var file] && file.EndsWith(".key", StringComparison.Ordinal))
@@ -88,7 +102,8 @@ internal static class NotaryEndpoints
             var role = file[..^4];
             RequireOnlineRole(role);
             await auth.RequireAsync(context, ScopeAction.Push, gun).ConfigureAwait(false);
-            return KeyResult(context, await keys.RotateAsync(gun, role, cancellationToken).ConfigureAwait(false));
+            var rotated = await keys.RotateAsync(gun, role, cancellationToken).ConfigureAwait(false);
+            return await KeyResultAsync(context, store, cache, gun, rotated, cancellationToken).ConfigureAwait(false);
         }
 
         if (rest is ["tuf", ""] or ["tuf"])
@@ -123,7 +138,9 @@ internal static class NotaryEndpoints
             throw ContentResults.NotFound($"Collection '{gun}' does not exist.");
         }
 
-        return TypedResults.NoContent();
+        // 200, not 204: Notary's client treats every other status as a failure.
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Text("{}", "application/json");
     }
 
     private static void RequireOnlineRole(string role)
@@ -134,10 +151,33 @@ internal static class NotaryEndpoints
         }
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult KeyResult(HttpContext context, Key key)
+    /// <summary>
+    /// A server key in the collection's dialect: TUF 1.0's <c>{"keytype","scheme","keyval":{"public"}}</c> for a TUF
+    /// collection or a client that asks for it (<c>Accept: application/vnd.tuf.key+json</c>, as <c>tuf repo publish</c>
+    /// does), else Notary's <c>{"keytype","keyval":{"private":null,"public":BASE64}}</c> (what the notary and docker
+    /// clients parse, and what a collection that does not exist yet gets).
+    /// </summary>
+    private static async Task<IResult> KeyResultAsync(HttpContext context, ICollectionStore store, MetadataCache cache, string gun, Key key, CancellationToken cancellationToken)
     {
         context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers["X-Tuf-Key-Id"] = key.ComputeKeyId();
-        return TypedResults.Bytes(ServerKeyService.ToJson(key), "application/json");
+        context.Response.Headers.Vary = "Accept";
+        bool tuf = context.Request.Headers.Accept.Any(a => a?.Contains(TufKeyMediaType, StringComparison.OrdinalIgnoreCase) == true);
+        if (!tuf && await cache.GetCurrentAsync(store, gun, Root.TypeName, cancellationToken).ConfigureAwait(false) is { } root)
+        {
+            tuf = !Notary.NotaryDialect.IsNotaryRoot(root.Data);
+        }
+
+        if (tuf)
+        {
+            context.Response.Headers["X-Tuf-Key-Id"] = key.ComputeKeyId();
+            return TypedResults.Bytes(ServerKeyService.ToJson(key), TufKeyMediaType);
+        }
+
+        var notaryKey = Notary.NotaryDialect.ToNotaryKey(key);
+        context.Response.Headers["X-Tuf-Key-Id"] = notaryKey.Id;
+        return TypedResults.Bytes(notaryKey.CanonicalBytes(), "application/json");
     }
+
+    /// <summary>The media type that asks for a server key in TUF 1.0's form.</summary>
+    public const string TufKeyMediaType = "application/vnd.tuf.key+json";
 }

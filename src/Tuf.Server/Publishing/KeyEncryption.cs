@@ -27,6 +27,10 @@ internal sealed class KeyEncryption
         _kek = (byte[])keyEncryptionKey.Clone();
     }
 
+    /// <summary>A 32-byte key for another purpose, derived from the key-encryption key (HKDF-SHA256), the same on every replica.</summary>
+    public byte[] DeriveKey(string purpose) =>
+        System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, _kek, 32, info: System.Text.Encoding.UTF8.GetBytes(purpose));
+
     /// <summary>Encrypts a private key.</summary>
     public byte[] Seal(ReadOnlySpan<byte> plaintext, string gun, string role, string keyId)
     {

@@ -33,6 +33,9 @@ internal sealed class OnlineKey : IDisposable
     /// <summary>Signs canonical bytes.</summary>
     public Signature Sign(ReadOnlySpan<byte> data) => new(KeyId, Convert.ToHexStringLower(_key.Sign(data)));
 
+    /// <summary>Signs bytes and returns the raw signature (for Notary's envelope, which base64-encodes it).</summary>
+    public byte[] SignRaw(ReadOnlySpan<byte> data) => _key.Sign(data);
+
     /// <inheritdoc/>
     public void Dispose() => _key.Dispose();
 }

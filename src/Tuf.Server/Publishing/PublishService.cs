@@ -18,6 +18,7 @@ internal sealed partial class PublishService
     private readonly ServerMetrics _metrics;
     private readonly ILogger<PublishService> _logger;
     private readonly MetadataCache _cache;
+    private readonly Notary.NotaryPublisher _notary;
 
     /// <summary>Creates the service.</summary>
     public PublishService(ICollectionStore store, MetadataCache cache, ServerKeyService keys, IOptions<ServerOptions> options, TimeProvider time, ServerMetrics metrics, ILogger<PublishService> logger)
@@ -29,6 +30,7 @@ internal sealed partial class PublishService
         _time = time;
         _metrics = metrics;
         _logger = logger;
+        _notary = new Notary.NotaryPublisher(keys, _options);
     }
 
     /// <summary>Publishes an upload.</summary>
@@ -63,6 +65,25 @@ internal sealed partial class PublishService
     {
         var now = _time.GetUtcNow();
         var state = await _store.GetStateAsync(gun, cancellationToken).ConfigureAwait(false);
+        if (await IsNotaryAsync(gun, state, files, cancellationToken).ConfigureAwait(false))
+        {
+            if (targets.Count > 0)
+            {
+                throw ApiException.BadRequest(ErrorCodes.BadRequest, "A Notary collection does not host target content: upload metadata only.");
+            }
+
+            var (notaryFiles, notaryDue) = await _notary.PrepareAsync(gun, state, LoaderFor(gun, state), files, now, cancellationToken).ConfigureAwait(false);
+            await CommitAsync(new PublishBatch
+            {
+                Gun = gun,
+                ExpectedGeneration = state?.Generation ?? 0,
+                Files = notaryFiles,
+                ResignDue = notaryDue,
+                CreatedAt = now,
+            }, cancellationToken).ConfigureAwait(false);
+            return new PublishResult(notaryFiles.ToDictionary(f => f.Role, f => f.Version, StringComparer.Ordinal));
+        }
+
         var context = new PublishContext
         {
             Gun = gun,
@@ -119,6 +140,11 @@ internal sealed partial class PublishService
         }
 
         var load = LoaderFor(gun, state);
+        if (await IsNotaryAsync(gun, state, [], cancellationToken).ConfigureAwait(false))
+        {
+            return await ResignNotaryAsync(gun, state, load, now, cancellationToken).ConfigureAwait(false);
+        }
+
         var root = MetadataParser.Parse<Root>((await load(Root.TypeName, cancellationToken).ConfigureAwait(false))!, "current root.json").Signed;
         var timestampBytes = await load(Timestamp.TypeName, cancellationToken).ConfigureAwait(false);
         var snapshotBytes = await load(Snapshot.TypeName, cancellationToken).ConfigureAwait(false);
@@ -152,13 +178,19 @@ internal sealed partial class PublishService
 
         var timestamp = await BuildTimestampAsync(gun, state, root, snapshot, now, cancellationToken).ConfigureAwait(false);
         written.Add(new NewMetadata(Timestamp.TypeName, timestamp.Version, timestamp.Data));
+        return await CommitResignAsync(gun, state, written, resignDue, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Commits a re-signed timestamp (and snapshot); false when another writer got there first.</summary>
+    private async Task<bool> CommitResignAsync(string gun, CollectionState state, IReadOnlyList<NewMetadata> files, DateTimeOffset resignDue, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         try
         {
             await CommitAsync(new PublishBatch
             {
                 Gun = gun,
                 ExpectedGeneration = state.Generation,
-                Files = written,
+                Files = files,
                 ResignDue = resignDue,
                 CreatedAt = now,
                 Category = "resign",
@@ -170,8 +202,29 @@ internal sealed partial class PublishService
         }
 
         _metrics.Resigned();
-        LogResigned(_logger, gun, timestamp.Version);
+        LogResigned(_logger, gun, files[^1].Version);
         return true;
+    }
+
+    /// <summary>
+    /// Whether the collection speaks Notary's dialect: fixed by its stored root, or for a new collection by the root
+    /// uploaded (see <see cref="Notary.NotaryDialect"/>).
+    /// </summary>
+    private async Task<bool> IsNotaryAsync(string gun, CollectionState? state, IReadOnlyList<UploadedFile> files, CancellationToken cancellationToken)
+    {
+        if (state?.Roles.ContainsKey(Root.TypeName) == true)
+        {
+            var root = await LoaderFor(gun, state)(Root.TypeName, cancellationToken).ConfigureAwait(false);
+            return root is not null && Notary.NotaryDialect.IsNotaryRoot(root);
+        }
+
+        return files.FirstOrDefault(f => f.Role == Root.TypeName) is { } uploaded && Notary.NotaryDialect.IsNotaryRoot(uploaded.Data);
+    }
+
+    private async Task<bool> ResignNotaryAsync(string gun, CollectionState state, Func<string, CancellationToken, Task<byte[]?>> load, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var prepared = await _notary.PrepareResignAsync(gun, state, load, now, cancellationToken).ConfigureAwait(false);
+        return prepared is { } resign && await CommitResignAsync(gun, state, resign.Files, resign.ResignDue, now, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CommitAsync(PublishBatch batch, CancellationToken cancellationToken)

@@ -68,13 +68,32 @@ internal sealed class ServerKeyService : IDisposable
     }
 
     /// <summary>The newest server key that <paramref name="rootRole"/> names, or null.</summary>
-    public async Task<OnlineKey?> GetSignerAsync(string gun, string role, Role rootRole, CancellationToken cancellationToken)
+    public Task<OnlineKey?> GetSignerAsync(string gun, string role, Role rootRole, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rootRole);
+        return GetSignerAsync(gun, role, record => rootRole.KeyIds.Contains(record.KeyId), cancellationToken);
+    }
+
+    /// <summary>The newest server key whose Notary key ID is one of <paramref name="notaryKeyIds"/>, or null.</summary>
+    public Task<OnlineKey?> GetNotarySignerAsync(string gun, string role, IReadOnlyCollection<string> notaryKeyIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notaryKeyIds);
+        return GetSignerAsync(gun, role, record => notaryKeyIds.Contains(Notary.NotaryDialect.ToNotaryKey(ParsePublic(record.PublicKeyJson)).Id), cancellationToken);
+    }
+
+    /// <summary>The Notary key IDs of the server's keys for a role.</summary>
+    public async Task<IReadOnlySet<string>> GetNotaryKeyIdsAsync(string gun, string role, CancellationToken cancellationToken)
+    {
+        var keys = await _store.GetServerKeysAsync(gun, role, cancellationToken).ConfigureAwait(false);
+        return keys.Select(k => Notary.NotaryDialect.ToNotaryKey(ParsePublic(k.PublicKeyJson)).Id).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private async Task<OnlineKey?> GetSignerAsync(string gun, string role, Func<ServerKeyRecord, bool> named, CancellationToken cancellationToken)
+    {
         var keys = await _store.GetServerKeysAsync(gun, role, cancellationToken).ConfigureAwait(false);
         foreach (var record in keys)
         {
-            if (!rootRole.KeyIds.Contains(record.KeyId))
+            if (!named(record))
             {
                 continue;
             }

@@ -200,6 +200,7 @@ public abstract class PublishHappyPathTests(ITestOutputHelper output) : ServerTe
 
         using var rotate = new HttpRequestMessage(HttpMethod.Post, "v2/example.com/keys/_trust/tuf/timestamp.key");
         rotate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServerHost.AdminToken);
+        rotate.Headers.Accept.ParseAdd(Tuf.Server.Endpoints.NotaryEndpoints.TufKeyMediaType);
         using var rotated = await host.Client.SendAsync(rotate);
         await ServedState.AssertOkAsync(rotated);
         var next = Tuf.Server.Publishing.ServerKeyService.ParsePublic(await rotated.Content.ReadAsByteArrayAsync());
@@ -218,7 +219,7 @@ public abstract class PublishHappyPathTests(ITestOutputHelper output) : ServerTe
         using var delete = new HttpRequestMessage(HttpMethod.Delete, $"v2/{c.Gun}/_trust/tuf/");
         delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServerHost.AdminToken);
         using var deleted = await host.Client.SendAsync(delete);
-        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode); // Notary's client accepts only 200
 
         using var gone = await host.Client.GetAsync($"{c.Gun}/metadata/timestamp.json");
         await ServedState.AssertErrorAsync(gone, HttpStatusCode.NotFound, "not_found");

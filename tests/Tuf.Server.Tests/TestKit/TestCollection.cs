@@ -59,6 +59,7 @@ internal sealed class TestCollection : IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"v2/{gun}/_trust/tuf/{role}.key");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServerHost.AdminToken);
+        request.Headers.Accept.ParseAdd(Tuf.Server.Endpoints.NotaryEndpoints.TufKeyMediaType);
         using var response = await client.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return Tuf.Server.Publishing.ServerKeyService.ParsePublic(await response.Content.ReadAsByteArrayAsync());
