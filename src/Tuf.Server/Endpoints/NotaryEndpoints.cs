@@ -57,8 +57,9 @@ internal static class NotaryEndpoints
             var role = file[..^4];
             RequireOnlineRole(role);
             await auth.RequireAsync(context, ScopeAction.Push, gun).ConfigureAwait(false);
-            var key = await keys.GetOrCreateAsync(gun, role, cancellationToken).ConfigureAwait(false);
-            return await KeyResultAsync(context, store, cache, gun, key, cancellationToken).ConfigureAwait(false);
+            bool tuf = await WantsTufKeyAsync(context, store, cache, gun, cancellationToken).ConfigureAwait(false);
+            var key = await keys.GetOrCreateAsync(gun, role, ecdsa: !tuf, cancellationToken).ConfigureAwait(false);
+            return KeyResult(context, key, tuf);
         }
 
         if (rest is ["tuf", .. var parts] && parts.Length > 0)
@@ -102,8 +103,9 @@ internal static class NotaryEndpoints
             var role = file[..^4];
             RequireOnlineRole(role);
             await auth.RequireAsync(context, ScopeAction.Push, gun).ConfigureAwait(false);
-            var rotated = await keys.RotateAsync(gun, role, cancellationToken).ConfigureAwait(false);
-            return await KeyResultAsync(context, store, cache, gun, rotated, cancellationToken).ConfigureAwait(false);
+            bool tuf = await WantsTufKeyAsync(context, store, cache, gun, cancellationToken).ConfigureAwait(false);
+            var rotated = await keys.RotateAsync(gun, role, ecdsa: !tuf, cancellationToken).ConfigureAwait(false);
+            return KeyResult(context, rotated, tuf);
         }
 
         if (rest is ["tuf", ""] or ["tuf"])
@@ -152,21 +154,27 @@ internal static class NotaryEndpoints
     }
 
     /// <summary>
-    /// A server key in the collection's dialect: TUF 1.0's <c>{"keytype","scheme","keyval":{"public"}}</c> for a TUF
-    /// collection or a client that asks for it (<c>Accept: application/vnd.tuf.key+json</c>, as <c>tuf repo publish</c>
-    /// does), else Notary's <c>{"keytype","keyval":{"private":null,"public":BASE64}}</c> (what the notary and docker
-    /// clients parse, and what a collection that does not exist yet gets).
+    /// Whether a server key is wanted in TUF 1.0's form <c>{"keytype","scheme","keyval":{"public"}}</c>: for a TUF
+    /// collection, or a client that asks for it (<c>Accept: application/vnd.tuf.key+json</c>, as <c>tuf repo publish</c>
+    /// does). Otherwise Notary's <c>{"keytype","keyval":{"private":null,"public":BASE64}}</c>, what the notary and docker
+    /// clients parse (a Notary collection, or one not published yet); a key created for them is ECDSA P-256, Notary's
+    /// default, and one created for a TUF client Ed25519.
     /// </summary>
-    private static async Task<IResult> KeyResultAsync(HttpContext context, ICollectionStore store, MetadataCache cache, string gun, Key key, CancellationToken cancellationToken)
+    private static async Task<bool> WantsTufKeyAsync(HttpContext context, ICollectionStore store, MetadataCache cache, string gun, CancellationToken cancellationToken)
+    {
+        if (context.Request.Headers.Accept.Any(a => a?.Contains(TufKeyMediaType, StringComparison.OrdinalIgnoreCase) == true))
+        {
+            return true;
+        }
+
+        return await cache.GetCurrentAsync(store, gun, Root.TypeName, cancellationToken).ConfigureAwait(false) is { } root
+            && !Notary.NotaryDialect.IsNotaryRoot(root.Data);
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult KeyResult(HttpContext context, Key key, bool tuf)
     {
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Vary = "Accept";
-        bool tuf = context.Request.Headers.Accept.Any(a => a?.Contains(TufKeyMediaType, StringComparison.OrdinalIgnoreCase) == true);
-        if (!tuf && await cache.GetCurrentAsync(store, gun, Root.TypeName, cancellationToken).ConfigureAwait(false) is { } root)
-        {
-            tuf = !Notary.NotaryDialect.IsNotaryRoot(root.Data);
-        }
-
         if (tuf)
         {
             context.Response.Headers["X-Tuf-Key-Id"] = key.ComputeKeyId();

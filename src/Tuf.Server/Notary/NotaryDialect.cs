@@ -68,6 +68,32 @@ internal static class NotaryDialect
         _ => "rsapss",
     };
 
+    /// <summary>An ECDSA signature in DER (<c>SEQUENCE { INTEGER r, INTEGER s }</c>) as Notary's raw r||s, each <paramref name="fieldBytes"/> long.</summary>
+    public static byte[] DerToRawEcdsa(byte[] der, int fieldBytes)
+    {
+        var reader = new System.Formats.Asn1.AsnReader(der, System.Formats.Asn1.AsnEncodingRules.DER);
+        var sequence = reader.ReadSequence();
+        var r = sequence.ReadIntegerBytes().Span;
+        var s = sequence.ReadIntegerBytes().Span;
+        sequence.ThrowIfNotEmpty();
+        reader.ThrowIfNotEmpty();
+        byte[] raw = new byte[2 * fieldBytes];
+        Copy(r, raw.AsSpan(0, fieldBytes));
+        Copy(s, raw.AsSpan(fieldBytes, fieldBytes));
+        return raw;
+
+        static void Copy(ReadOnlySpan<byte> integer, Span<byte> destination)
+        {
+            integer = integer.TrimStart((byte)0); // DER adds a 0 byte before a high bit
+            if (integer.Length > destination.Length)
+            {
+                throw new InvalidOperationException("an ECDSA signature component is longer than the curve's field");
+            }
+
+            integer.CopyTo(destination[(destination.Length - integer.Length)..]);
+        }
+    }
+
     private static byte[] PemDer(string pem)
     {
         var fields = System.Security.Cryptography.PemEncoding.Find(pem);

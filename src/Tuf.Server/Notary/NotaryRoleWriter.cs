@@ -32,11 +32,6 @@ internal static class NotaryRoleWriter
 
     private static byte[] Sign(string type, long version, DateTimeOffset expires, IReadOnlyDictionary<string, byte[]> files, OnlineKey key)
     {
-        if (key.PublicKey.KeyType != "ed25519")
-        {
-            throw new InvalidOperationException("the server signs Notary roles with Ed25519 keys only");
-        }
-
         var signed = new ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(signed))
         {
@@ -63,7 +58,7 @@ internal static class NotaryRoleWriter
         // What Notary verifies is the canonical re-encoding of the parsed object: sign exactly that.
         byte[] canonical = NotaryMetadata.Canonicalize(signed.WrittenMemory);
         var notaryKey = NotaryDialect.ToNotaryKey(key.PublicKey);
-        byte[] signature = key.SignRaw(canonical);
+        byte[] signature = key.SignForNotary(canonical);
         var file = new ArrayBufferWriter<byte>(canonical.Length + 256);
         using (var w = new Utf8JsonWriter(file))
         {

@@ -21,8 +21,8 @@ internal sealed class OnlineKey : IDisposable
     /// <summary>The key ID.</summary>
     public string KeyId { get; }
 
-    /// <summary>Generates a new key.</summary>
-    public static OnlineKey Generate() => new(SigningKey.GenerateEd25519());
+    /// <summary>Generates a new key: Ed25519, or ECDSA P-256 (Notary's default key type) when <paramref name="ecdsa"/> is set.</summary>
+    public static OnlineKey Generate(bool ecdsa = false) => new(ecdsa ? SigningKey.GenerateEcdsaP256() : SigningKey.GenerateEd25519());
 
     /// <summary>Imports a PKCS#8 private key.</summary>
     public static OnlineKey FromPkcs8(ReadOnlySpan<byte> pkcs8) => new(SigningKey.FromPkcs8(pkcs8));
@@ -33,8 +33,15 @@ internal sealed class OnlineKey : IDisposable
     /// <summary>Signs canonical bytes.</summary>
     public Signature Sign(ReadOnlySpan<byte> data) => new(KeyId, Convert.ToHexStringLower(_key.Sign(data)));
 
-    /// <summary>Signs bytes and returns the raw signature (for Notary's envelope, which base64-encodes it).</summary>
-    public byte[] SignRaw(ReadOnlySpan<byte> data) => _key.Sign(data);
+    /// <summary>
+    /// Signs bytes as Notary expects (its envelope base64-encodes the result): Ed25519's 64 bytes, or for ECDSA the
+    /// raw r||s over SHA-256 (TUF 1.0 signs ECDSA in DER; Notary does not).
+    /// </summary>
+    public byte[] SignForNotary(ReadOnlySpan<byte> data)
+    {
+        byte[] signature = _key.Sign(data);
+        return PublicKey.KeyType == "ecdsa" ? Notary.NotaryDialect.DerToRawEcdsa(signature, 32) : signature;
+    }
 
     /// <inheritdoc/>
     public void Dispose() => _key.Dispose();

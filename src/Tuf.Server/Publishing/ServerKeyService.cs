@@ -28,7 +28,11 @@ internal sealed class ServerKeyService : IDisposable
     public static bool IsOnlineRole(string role) => role is Timestamp.TypeName or Snapshot.TypeName;
 
     /// <summary>The newest public key of the role, creating one when there is none.</summary>
-    public async Task<Key> GetOrCreateAsync(string gun, string role, CancellationToken cancellationToken)
+    public Task<Key> GetOrCreateAsync(string gun, string role, CancellationToken cancellationToken) =>
+        GetOrCreateAsync(gun, role, ecdsa: false, cancellationToken);
+
+    /// <summary>The newest public key of the role, creating one (ECDSA P-256 when <paramref name="ecdsa"/>, else Ed25519) when there is none.</summary>
+    public async Task<Key> GetOrCreateAsync(string gun, string role, bool ecdsa, CancellationToken cancellationToken)
     {
         var keys = await _store.GetServerKeysAsync(gun, role, cancellationToken).ConfigureAwait(false);
         if (keys.Count > 0)
@@ -36,13 +40,17 @@ internal sealed class ServerKeyService : IDisposable
             return ParsePublic(keys[0].PublicKeyJson);
         }
 
-        return await RotateAsync(gun, role, cancellationToken).ConfigureAwait(false);
+        return await RotateAsync(gun, role, ecdsa, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates a new key that becomes the newest; older keys stay usable while a root still names them.</summary>
-    public async Task<Key> RotateAsync(string gun, string role, CancellationToken cancellationToken)
+    public Task<Key> RotateAsync(string gun, string role, CancellationToken cancellationToken) =>
+        RotateAsync(gun, role, ecdsa: false, cancellationToken);
+
+    /// <summary>Creates a new key (ECDSA P-256 when <paramref name="ecdsa"/>, else Ed25519) that becomes the newest.</summary>
+    public async Task<Key> RotateAsync(string gun, string role, bool ecdsa, CancellationToken cancellationToken)
     {
-        using var key = OnlineKey.Generate();
+        using var key = OnlineKey.Generate(ecdsa);
         var pkcs8 = key.ExportPkcs8();
         try
         {

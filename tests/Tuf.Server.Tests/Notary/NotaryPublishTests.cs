@@ -54,8 +54,12 @@ public sealed class NotaryPublishTests : IDisposable
             var data = await client.RefreshAsync();
             Assert.Equal("hello", Assert.Single(data.Targets).Name);
 
-            // The server key in Notary's form is the one the root names; TUF's form is there for who asks.
+            // The server key in Notary's form is the one the root names (ECDSA P-256, Notary's default; the same key on
+            // every request before the first publish too), and its signature is Notary's raw r||s.
             Assert.Equal(collection.ServerTimestampKey.Id, (await NotaryTestCollection.GetServerKeyAsync(Client, gun)).Id);
+            Assert.Equal("ecdsa", collection.ServerTimestampKey.KeyType);
+            Assert.Equal("ecdsa", Assert.Single(timestamp.Signatures).Method);
+            Assert.Equal(64, timestamp.Signatures[0].Value.Length);
         }
     }
 
