@@ -69,11 +69,19 @@ internal static class DockerSwarm
             return stdout.Trim();
         }
 
-        public (int Code, string Stdout, string Stderr) Run(params string[] args)
+        public (int Code, string Stdout, string Stderr) Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
+
+        /// <summary>Runs the docker CLI with extra environment (which may replace <c>DOCKER_CONFIG</c>).</summary>
+        public (int Code, string Stdout, string Stderr) RunWith(IReadOnlyDictionary<string, string> environment, params string[] args)
         {
             var psi = new ProcessStartInfo("docker") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             psi.Environment["DOCKER_HOST"] = Host;
             psi.Environment["DOCKER_CONFIG"] = Path.Combine(Dir!, "docker-config");
+            foreach (var (name, value) in environment)
+            {
+                psi.Environment[name] = value;
+            }
+
             foreach (var a in args)
             {
                 psi.ArgumentList.Add(a);
