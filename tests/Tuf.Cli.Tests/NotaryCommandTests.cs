@@ -48,6 +48,16 @@ public sealed class NotaryCommandTests : IDisposable
         Assert.Equal(1, _cli.Run(["notary", "list", .. common, "example.com/none"]));
         Assert.Contains("the server has no trust data for example.com/none", _cli.Err, StringComparison.Ordinal);
 
+        // migrate: the verified targets staged in a TUF 1.0 repository, then signed and published with its keys.
+        _cli.InitAndCommit();
+        _cli.RunOk(["notary", "migrate", .. common, Gun, _cli.Repo]);
+        Assert.Contains("staged 1 target(s) from example.com/app", _cli.Out, StringComparison.Ordinal);
+        _cli.RunOk("repo", "commit", _cli.Repo, "--key", "targets", "snapshot", "timestamp", "--keystore", _cli.Keys);
+        _cli.RunOk("repo", "list", _cli.Repo, "--json");
+        Assert.Contains("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("\"gun\": \"example.com/app\"", _cli.Out, StringComparison.Ordinal);
+        Assert.Equal(1, _cli.Run(["notary", "migrate", .. common, Gun, Path.Combine(_cli.Root, "no-repo")]));
+
         Assert.Equal(2, _cli.Run(["notary", "list", .. common, "../escape"]));
         Assert.Contains("is not a collection name", _cli.Err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_cli.Root, "escape")));

@@ -4,6 +4,8 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Tuf.Cli.Output;
 using Tuf.Client;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Tuf.Client.Notary;
 
 namespace Tuf.Cli.Commands;
@@ -21,6 +23,7 @@ internal static class NotaryCommand
         command.Subcommands.Add(List());
         command.Subcommands.Add(Lookup());
         command.Subcommands.Add(Verify());
+        command.Subcommands.Add(Migrate());
         return command;
     }
 
@@ -168,6 +171,57 @@ internal static class NotaryCommand
         return command;
     }
 
+    /// <summary>
+    /// <c>tuf notary migrate ... GUN REPO</c>: stages every verified target of a Notary collection (name, length,
+    /// sha256, and where it came from in <c>custom.notary</c>) in a TUF 1.0 repository made with
+    /// <c>tuf repo init</c>, for re-signing with its keys by <c>tuf repo commit</c>. Nothing is staged unless every
+    /// target can be (names TUF repositories here refuse are listed; <c>--skip-invalid</c> leaves them out).
+    /// </summary>
+    private static Command Migrate()
+    {
+        var o = Options();
+        var repo = new Argument<string>("REPO") { Description = "A repository folder made with 'tuf repo init'" };
+        var role = new Option<string?>("--role") { Description = "The targets role to stage into (default: targets, or its bins)" };
+        var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Leave out targets whose names are not safe TUF target paths (listed) instead of refusing" };
+        var command = new Command("migrate", "Stage a Notary collection's verified targets in a TUF 1.0 repository, for re-signing with its keys");
+        foreach (var symbol in o.Symbols.Append(repo).Append(role).Append(skipInvalid))
+        {
+            Add(command, symbol);
+        }
+
+        command.SetGuardedAction(async (parse, cancellationToken) =>
+        {
+            // Open the repository first: a wrong folder is reported before the server is asked.
+            var editor = RepoCommand.Open(parse, repo);
+            var data = await RefreshAsync(parse, o, cancellationToken).ConfigureAwait(false);
+            var invalid = data.Targets.Where(t => TargetPathRule.Problem(t.Name) is not null).ToList();
+            if (invalid.Count > 0 && !parse.GetValue(skipInvalid))
+            {
+                throw new UsageException($"{invalid.Count} target name(s) of {data.Gun} are not safe TUF target paths, nothing was staged: "
+                    + string.Join(", ", invalid.Take(10).Select(t => $"'{Tuf.Internal.ErrorText.Untrusted(t.Name)}' ({TargetPathRule.Problem(t.Name)})"))
+                    + " (--skip-invalid leaves them out)");
+            }
+
+            int staged = 0;
+            foreach (var target in data.Targets.Except(invalid))
+            {
+                // sha256 only: like 'tuf repo add-image', a reference to content that stays where it is (commit signs it
+                // and publishes no file); 'tuf repo add' the files to host them too.
+                var hashes = new Dictionary<string, string>(StringComparer.Ordinal) { ["sha256"] = target.Meta.Sha256Hex! };
+                using var custom = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(new NotaryCustom(new NotaryOrigin(data.Gun, target.Role)), NotaryJsonContext.Default.NotaryCustom));
+                editor.AddTargetHash(target.Name, target.Meta.Length, hashes, parse.GetValue(role), custom.RootElement);
+                staged++;
+            }
+
+            editor.Save();
+            Console.Out.WriteLine($"staged {staged} target(s) from {data.Gun} (root v{data.RootVersion}; roles: {string.Join(", ", data.Roles)})"
+                + (invalid.Count > 0 ? $"; left out {invalid.Count} with unsafe names" : "")
+                + $"; sign and publish them with: tuf repo commit {parse.GetValue(repo)}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
     private static void Add(Command command, Symbol symbol)
     {
         switch (symbol)
@@ -258,3 +312,16 @@ internal static class NotaryCommand
         return new HttpClient(handler, disposeHandler: true);
     }
 }
+
+/// <summary>Where a migrated target came from (<c>custom.notary</c>).</summary>
+/// <param name="Gun">The Notary collection.</param>
+/// <param name="Role">The role that signed it there.</param>
+internal sealed record NotaryOrigin([property: JsonPropertyName("gun")] string Gun, [property: JsonPropertyName("role")] string Role);
+
+/// <summary>A migrated target's <c>custom</c> field: <c>{"notary": {"gun", "role"}}</c>.</summary>
+/// <param name="Notary">Where it came from.</param>
+internal sealed record NotaryCustom([property: JsonPropertyName("notary")] NotaryOrigin Notary);
+
+/// <summary>Source-generated JSON for <see cref="NotaryCustom"/> (the trimmed CLI has no reflection).</summary>
+[JsonSerializable(typeof(NotaryCustom))]
+internal sealed partial class NotaryJsonContext : JsonSerializerContext;
