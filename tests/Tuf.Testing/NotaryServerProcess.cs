@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Tuf.Testing;
 
@@ -15,11 +17,13 @@ public sealed class NotaryServerProcess : IAsyncDisposable
     public const string MissingMessage = "the real notary 0.7 programs are not installed (Debian package 'notary': /usr/bin/notary, /usr/bin/notary-server)";
 
     private readonly Process _process;
+    private readonly Process? _signer;
     private readonly string _dir;
 
-    private NotaryServerProcess(Process process, string dir, string url)
+    private NotaryServerProcess(Process process, Process? signer, string dir, string url)
     {
         _process = process;
+        _signer = signer;
         _dir = dir;
         Url = url;
     }
@@ -30,28 +34,42 @@ public sealed class NotaryServerProcess : IAsyncDisposable
     /// <summary>The server's base URL (http).</summary>
     public string Url { get; }
 
-    /// <summary>Starts a server and waits (with a deadline) until it answers <c>GET /v2/</c>.</summary>
-    public static async Task<NotaryServerProcess> StartAsync()
+    /// <summary>
+    /// Starts a server and waits (with a deadline) until it answers <c>GET /v2/</c>. With <paramref name="withSigner"/>
+    /// the server holds no keys itself: it signs through a real notary-signer (gRPC with mutual TLS, certificates from
+    /// a throw-away CA, keys ECDSA P-256 as Notary's production setup has them, the signer's passphrase in
+    /// <c>NOTARY_SIGNER_&lt;ALIAS&gt;</c>); otherwise it uses the local trust service (Ed25519 keys in memory).
+    /// </summary>
+    public static async Task<NotaryServerProcess> StartAsync(bool withSigner = false)
     {
         string dir = Directory.CreateTempSubdirectory("notary-server-").FullName;
         int port = FreePort();
+        Process? signer = null;
+        string trustService = """{ "type": "local" }""";
+        if (withSigner)
+        {
+            int signerPort = FreePort();
+            WriteSignerCertificates(dir);
+            string signerConfig = Path.Combine(dir, "signer.json");
+            await File.WriteAllTextAsync(signerConfig, $$"""
+                { "server": { "grpc_addr": "127.0.0.1:{{signerPort}}", "tls_cert_file": "{{dir}}/signer.crt", "tls_key_file": "{{dir}}/signer.key",
+                              "client_ca_file": "{{dir}}/ca.crt" },
+                  "storage": { "backend": "memory" }, "logging": { "level": "error" } }
+                """);
+            signer = Start("/usr/bin/notary-signer", signerConfig, dir, new Dictionary<string, string> { ["NOTARY_SIGNER_DEFAULT_ALIAS"] = "alias1", ["NOTARY_SIGNER_ALIAS1"] = "signer-passphrase" });
+            trustService = $$"""
+                { "type": "remote", "hostname": "127.0.0.1", "port": "{{signerPort}}", "tls_ca_file": "{{dir}}/ca.crt", "key_algorithm": "ecdsa",
+                  "tls_client_cert": "{{dir}}/client.crt", "tls_client_key": "{{dir}}/client.key" }
+                """;
+        }
+
         string config = Path.Combine(dir, "server.json");
         await File.WriteAllTextAsync(config, $$"""
-            { "server": { "http_addr": "127.0.0.1:{{port}}" }, "trust_service": { "type": "local" },
+            { "server": { "http_addr": "127.0.0.1:{{port}}" }, "trust_service": {{trustService}},
               "storage": { "backend": "memory" }, "logging": { "level": "error" } }
             """);
-        var process = Process.Start(new ProcessStartInfo("/usr/bin/notary-server", ["-config", config])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dir,
-        })!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new NotaryServerProcess(process, dir, $"http://127.0.0.1:{port}");
+        var process = Start("/usr/bin/notary-server", config, dir, new Dictionary<string, string>());
+        var server = new NotaryServerProcess(process, signer, dir, $"http://127.0.0.1:{port}");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
@@ -68,7 +86,7 @@ public sealed class NotaryServerProcess : IAsyncDisposable
             {
             }
 
-            if (DateTime.UtcNow >= deadline || process.HasExited)
+            if (DateTime.UtcNow >= deadline || process.HasExited || signer?.HasExited == true)
             {
                 await server.DisposeAsync();
                 throw new InvalidOperationException("notary-server did not start");
@@ -107,25 +125,81 @@ public sealed class NotaryServerProcess : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        try
+        foreach (var process in new[] { _process, _signer })
         {
-            if (!_process.HasExited)
+            if (process is null)
             {
-                _process.Kill();
-                await _process.WaitForExitAsync();
+                continue;
             }
-        }
-        catch (InvalidOperationException)
-        {
+
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                    await process.WaitForExitAsync();
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            process.Dispose();
         }
 
-        _process.Dispose();
         try
         {
             Directory.Delete(_dir, recursive: true);
         }
         catch (IOException)
         {
+        }
+    }
+
+    private static Process Start(string program, string config, string dir, Dictionary<string, string> environment)
+    {
+        var psi = new ProcessStartInfo(program, ["-config", config])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dir,
+        };
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>A throw-away CA and, issued by it, the signer's certificate and the server's client certificate (PEM files in <paramref name="dir"/>).</summary>
+    private static void WriteSignerCertificates(string dir)
+    {
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=notary test CA", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        File.WriteAllText(Path.Combine(dir, "ca.crt"), ca.ExportCertificatePem() + "\n");
+        byte serial = 1;
+        foreach (var name in new[] { "signer", "client" })
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest("CN=notary-" + name, key, HashAlgorithmName.SHA256);
+            var san = new SubjectAlternativeNameBuilder();
+            san.AddIpAddress(IPAddress.Loopback);
+            san.AddDnsName("notary-" + name);
+            request.CertificateExtensions.Add(san.Build());
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
+            using var cert = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), [serial++, 9, 9, 9]);
+            File.WriteAllText(Path.Combine(dir, name + ".crt"), cert.ExportCertificatePem() + "\n");
+            File.WriteAllText(Path.Combine(dir, name + ".key"), key.ExportPkcs8PrivateKeyPem() + "\n");
         }
     }
 

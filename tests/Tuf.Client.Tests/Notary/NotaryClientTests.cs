@@ -144,11 +144,13 @@ public sealed class NotaryClientTests : IDisposable
         Assert.Equal("targets/releases", data.Find("rel/v3")!.Role);
     }
 
-    [SkippableFact]
-    public async Task Reads_what_the_real_notary_cli_published_to_a_real_notary_server()
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Reads_what_the_real_notary_cli_published_to_a_real_notary_server(bool withSigner)
     {
         Skip.IfNot(NotaryServerProcess.Available, NotaryServerProcess.MissingMessage);
-        await using var notary = await NotaryServerProcess.StartAsync();
+        await using var notary = await NotaryServerProcess.StartAsync(withSigner);
         string cliTrust = Path.Combine(_trust, "cli");
         Directory.CreateDirectory(cliTrust);
         File.WriteAllText(Path.Combine(cliTrust, "hello.txt"), "hello\n");
@@ -174,6 +176,13 @@ public sealed class NotaryClientTests : IDisposable
         var after = await client.RefreshAsync();
         Assert.Equal(3, after.RootVersion);
         Assert.Equal(["hello", "v2"], after.Targets.Select(t => t.Name));
+
+        // Through notary-signer the server's keys are ECDSA P-256 (raw r||s signatures); its local signer uses Ed25519.
+        using (var http = new HttpClient())
+        {
+            var timestamp = Tuf.Notary.NotaryMetadata.Parse(await http.GetByteArrayAsync(new Uri($"{notary.Url}/v2/{Gun}/_trust/tuf/timestamp.json")), "Timestamp", "timestamp.json");
+            Assert.Equal(withSigner ? "ecdsa" : "eddsa", Assert.Single(timestamp.Signatures).Method);
+        }
 
         var list = await Run(notary, cliTrust, "list", Gun);
         Assert.Contains(after.Find("v2")!.Meta.Sha256Hex!, list.StdOut, StringComparison.Ordinal);
