@@ -20,11 +20,14 @@ public sealed class NotaryCliTests : IDisposable
 
     public void Dispose() => _host.Dispose();
 
-    private string Url => _host.BaseAddress.AbsoluteUri.TrimEnd('/');
+    private string? _httpsUrl;
+    private string? _caFile;
+
+    private string Url => _httpsUrl ?? _host.BaseAddress.AbsoluteUri.TrimEnd('/');
 
     private async Task<ChildProcess.Result> Notary(string trust, params string[] args)
     {
-        var result = await NotaryServerProcess.RunCliWithTokenAsync(Url, trust, ServerHost.AdminToken, args);
+        var result = await NotaryServerProcess.RunCliWithTokenAsync(Url, trust, ServerHost.AdminToken, _caFile is null ? args : ["--tlscacert", _caFile, .. args]);
         Assert.True(result.ExitCode == 0, $"notary {string.Join(' ', args)}: exit {result.ExitCode}\n{result.StdOut}\n{result.StdErr}");
         return result;
     }
@@ -34,9 +37,13 @@ public sealed class NotaryCliTests : IDisposable
             .ToDictionary(m => m.Groups[1].Value, m => $"{m.Groups[2].Value} {m.Groups[3].Value} {m.Groups[4].Value}");
 
     [SkippableFact]
-    public async Task The_real_notary_cli_publishes_and_reads_through_this_server()
+    public async Task The_real_notary_cli_publishes_and_reads_through_this_server_over_https()
     {
         Skip.IfNot(NotaryServerProcess.Available, NotaryServerProcess.MissingMessage);
+        var (host, url, caFile, ca) = StartHttps();
+        using var httpsHost = host;
+        using var caCertificate = ca;
+        (_httpsUrl, _caFile) = (url, caFile);
         string trust = Path.Combine(_dir, "trust");
         Directory.CreateDirectory(trust);
         File.WriteAllText(Path.Combine(trust, "hello.txt"), "hello\n");
@@ -53,9 +60,9 @@ public sealed class NotaryCliTests : IDisposable
         Assert.Contains("sha256:5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03 6", (await Notary(trust, "lookup", Gun, "hello")).StdOut, StringComparison.Ordinal);
 
         // verify reads the file on stdin: a tampered copy fails.
-        var ok = await ChildProcess.RunAsync("/bin/sh", ["-c", $"/usr/bin/notary -s {Url} -d {trust} verify {Gun} hello < hello.txt"], trust, TimeSpan.FromSeconds(60), Env());
+        var ok = await ChildProcess.RunAsync("/bin/sh", ["-c", $"/usr/bin/notary -s {Url} --tlscacert {caFile} -d {trust} verify {Gun} hello < hello.txt"], trust, TimeSpan.FromSeconds(60), Env());
         Assert.True(ok.ExitCode == 0, ok.StdErr);
-        var bad = await ChildProcess.RunAsync("/bin/sh", ["-c", $"echo tampered | /usr/bin/notary -s {Url} -d {trust} verify {Gun} hello"], trust, TimeSpan.FromSeconds(60), Env());
+        var bad = await ChildProcess.RunAsync("/bin/sh", ["-c", $"echo tampered | /usr/bin/notary -s {Url} --tlscacert {caFile} -d {trust} verify {Gun} hello"], trust, TimeSpan.FromSeconds(60), Env());
         Assert.NotEqual(0, bad.ExitCode);
         Assert.Contains("did not match", bad.StdOut + bad.StdErr, StringComparison.Ordinal);
 
@@ -91,7 +98,7 @@ public sealed class NotaryCliTests : IDisposable
         string second = Path.Combine(_dir, "second");
         Directory.CreateDirectory(second);
         Assert.Equal(final, Listed((await Notary(second, "list", Gun)).StdOut));
-        using (var client = new NotaryClient(_host.BaseAddress, Gun, Path.Combine(_dir, "ours")))
+        using (var client = new NotaryClient(host.BaseAddress, Gun, Path.Combine(_dir, "ours")))
         {
             var data = await client.RefreshAsync();
             Assert.Equal(final.Keys.Order(StringComparer.Ordinal), data.Targets.Select(t => t.Name).Order(StringComparer.Ordinal));
@@ -100,7 +107,7 @@ public sealed class NotaryCliTests : IDisposable
 
         // delete --remote removes the collection from the server.
         await Notary(trust, "delete", Gun, "--remote");
-        using var gone = await _host.Client.GetAsync($"v2/{Gun}/_trust/tuf/root.json");
+        using var gone = await host.Client.GetAsync($"v2/{Gun}/_trust/tuf/root.json");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
     }
 
@@ -121,25 +128,9 @@ public sealed class NotaryCliTests : IDisposable
     {
         Skip.IfNot(NotaryServerProcess.Available, NotaryServerProcess.MissingMessage);
 
-        // A throw-away CA and a server certificate for 127.0.0.1 issued by it.
-        using var caKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var caRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=test CA", caKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509KeyUsageExtension(System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.KeyCertSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        using var serverKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var serverRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", serverKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
-        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
-        san.AddIpAddress(System.Net.IPAddress.Loopback);
-        serverRequest.CertificateExtensions.Add(san.Build());
-        using var issued = serverRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), [1, 2, 3, 4]);
-        using var serverCert = issued.CopyWithPrivateKey(serverKey);
-        string caFile = Path.Combine(_dir, "ca.pem");
-        File.WriteAllText(caFile, ca.ExportCertificatePem());
-
-        int port = ServerProcess.FreePort();
-        using var host = ServerHost.Start(kestrel: o => o.Listen(System.Net.IPAddress.Loopback, port, l => l.UseHttps(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(serverCert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null))));
-        string url = $"https://127.0.0.1:{port}";
+        var (host, url, caFile, ca) = StartHttps();
+        using var _ = host;
+        using var __ = ca;
         string trust = Path.Combine(_dir, "tls");
         Directory.CreateDirectory(trust);
         File.WriteAllText(Path.Combine(trust, "hello.txt"), "hello\n");
@@ -172,6 +163,33 @@ public sealed class NotaryCliTests : IDisposable
         using var fetcher = new Tuf.Client.HttpFetcher(http, null);
         using var client = new NotaryClient(new Uri(url), Gun, Path.Combine(_dir, "ours-tls"), fetcher: fetcher);
         Assert.Equal("hello", Assert.Single((await client.RefreshAsync()).Targets).Name);
+    }
+
+    /// <summary>
+    /// The server over HTTPS on loopback with a certificate from a throw-away CA (and over HTTP for the test's own
+    /// requests); returns the HTTPS URL and the CA (PEM file and certificate).
+    /// </summary>
+    private (ServerHost Host, string Url, string CaFile, X509Certificate2 Ca) StartHttps()
+    {
+        // A throw-away CA and a server certificate for 127.0.0.1 issued by it.
+        using var caKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var caRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=test CA", caKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509KeyUsageExtension(System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.KeyCertSign, true));
+        var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        using var serverKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var serverRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", serverKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        serverRequest.CertificateExtensions.Add(san.Build());
+        using var issued = serverRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), [1, 2, 3, 4]);
+        using var serverCert = issued.CopyWithPrivateKey(serverKey);
+        string caFile = Path.Combine(_dir, "ca.pem");
+        File.WriteAllText(caFile, ca.ExportCertificatePem());
+
+        int port = ServerProcess.FreePort();
+        var host = ServerHost.Start(kestrel: o => o.Listen(System.Net.IPAddress.Loopback, port, l => l.UseHttps(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(serverCert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null))));
+        return (host, $"https://127.0.0.1:{port}", caFile, ca);
     }
 
     private static Dictionary<string, string?> Env() => new()

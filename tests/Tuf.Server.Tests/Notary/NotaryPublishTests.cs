@@ -49,6 +49,10 @@ public sealed class NotaryPublishTests : IDisposable
             timestamp.VerifySignatures(parsedRoot.Roles["timestamp"], parsedRoot.Keys);
             Assert.Equal(SHA256.HashData(snapshot), timestamp.Meta["snapshot"].Hashes["sha256"]);
 
+            // By version too, and the change feed records the publish.
+            Assert.Equal(root, await Client.GetByteArrayAsync($"v2/{gun}/_trust/tuf/1.root.json"));
+            Assert.Contains("\"count\":1", await Client.GetStringAsync($"v2/{gun}/_trust/changefeed"), StringComparison.Ordinal);
+
             // The whole client workflow over the server.
             using var client = new NotaryClient(_host.BaseAddress, gun, TestDirs.New("notary-client-").FullName);
             var data = await client.RefreshAsync();
@@ -103,7 +107,8 @@ public sealed class NotaryPublishTests : IDisposable
 
     public static TheoryData<string> FirstPublishRefusals => new(
         "root-not-self-signed", "root-for-another-collection", "targets-wrong-key", "snapshot-wrong-hash", "timestamp-uploaded",
-        "root-without-server-timestamp-key", "targets-expired", "malformed", "no-root", "no-snapshot", "unknown-role", "hosted-target");
+        "root-without-server-timestamp-key", "targets-expired", "root-expired", "malformed", "no-root", "no-snapshot", "no-targets", "unknown-role",
+        "path-traversal-role", "duplicate-role", "nothing", "snapshot-missing-targets", "hosted-target");
 
     [Theory]
     [MemberData(nameof(FirstPublishRefusals))]
@@ -115,9 +120,42 @@ public sealed class NotaryPublishTests : IDisposable
         {
             var before = await ServedState.CaptureAsync(Client, gun);
             (string Role, byte[] Data)[] upload;
+            (string Path, byte[] Data)[] hosted = [];
             string code;
             switch (refusal)
             {
+                case "root-expired":
+                    var oldRoot = collection.Root();
+                    oldRoot["expires"] = NotaryTestCollection.Expiry(TimeSpan.FromDays(-1));
+                    var expiredRoot = collection.SignRoot(oldRoot);
+                    upload = [("root", expiredRoot), ("targets", targets), ("snapshot", collection.SignSnapshot(NotaryTestCollection.Snapshot(1, new Dictionary<string, byte[]> { ["root"] = expiredRoot, ["targets"] = targets })))];
+                    code = "expired";
+                    break;
+                case "no-targets":
+                    upload = [("root", root), ("snapshot", snapshot)];
+                    code = "targets_missing";
+                    break;
+                case "duplicate-role":
+                    upload = [("root", root), ("targets", targets), ("targets", targets), ("snapshot", snapshot)];
+                    code = "duplicate_role";
+                    break;
+                case "nothing":
+                    upload = [];
+                    code = "malformed_multipart"; // an upload without parts is refused before any dialect applies
+                    break;
+                case "snapshot-missing-targets":
+                    upload = [("root", root), ("targets", targets), ("snapshot", collection.SignSnapshot(NotaryTestCollection.Snapshot(1, new Dictionary<string, byte[]> { ["root"] = root, ["targets/x"] = targets })))];
+                    code = "malformed_metadata"; // a snapshot must list root and targets
+                    break;
+                case "hosted-target":
+                    upload = [("root", root), ("targets", targets), ("snapshot", snapshot)];
+                    hosted = [("hello", Hello)];
+                    code = "bad_request";
+                    break;
+                case "path-traversal-role":
+                    upload = [("root", root), ("targets", targets), ("snapshot", snapshot), ("targets/../../x", targets)];
+                    code = "unknown_role";
+                    break;
                 case "root-not-self-signed":
                     upload = [("root", NotaryTestCollection.Sign(collection.Root(), (collection.TargetsKey, collection.TargetsSigner))), ("targets", targets), ("snapshot", snapshot)];
                     code = "unsigned";
@@ -169,12 +207,10 @@ public sealed class NotaryPublishTests : IDisposable
                     code = "unknown_role";
                     break;
                 default:
-                    upload = [("root", root), ("targets", targets), ("snapshot", snapshot), ("targets/../../x", targets)];
-                    code = "unknown_role";
-                    break;
+                    throw new InvalidOperationException(refusal);
             }
 
-            using var response = await NotaryTestCollection.PublishAsync(Client, gun, upload);
+            using var response = await NotaryTestCollection.PublishAsync(Client, gun, upload, hosted);
             await ServedState.AssertErrorAsync(response, HttpStatusCode.BadRequest, code);
             Assert.Equal(before, await ServedState.CaptureAsync(Client, gun));
         }

@@ -155,7 +155,11 @@ internal sealed class NotaryTestCollection : IDisposable
     public byte[] SignSnapshot(JsonObject snapshot) => Sign(snapshot, (SnapshotKey, SnapshotSigner));
 
     /// <summary>POSTs the files as the notary client does (parts named <c>files</c>, file name = role).</summary>
-    public static async Task<HttpResponseMessage> PublishAsync(HttpClient client, string gun, params (string Role, byte[] Data)[] files)
+    public static Task<HttpResponseMessage> PublishAsync(HttpClient client, string gun, params (string Role, byte[] Data)[] files) =>
+        PublishAsync(client, gun, files, []);
+
+    /// <summary>POSTs metadata parts and hosted-target parts (<c>target</c>, file name = target path).</summary>
+    public static async Task<HttpResponseMessage> PublishAsync(HttpClient client, string gun, (string Role, byte[] Data)[] files, (string Path, byte[] Data)[] targets)
     {
         using var content = new MultipartFormDataContent();
         foreach (var (role, data) in files)
@@ -163,6 +167,13 @@ internal sealed class NotaryTestCollection : IDisposable
             var part = new ByteArrayContent(data);
             part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             content.Add(part, "files", role);
+        }
+
+        foreach (var (path, data) in targets)
+        {
+            var part = new ByteArrayContent(data);
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            content.Add(part, "target", path);
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"v2/{gun}/_trust/tuf/") { Content = content };
