@@ -217,7 +217,8 @@ public sealed class NotaryPublishTests : IDisposable
     }
 
     public static TheoryData<string> LaterPublishRefusals => new(
-        "same-targets-version", "root-version-skip", "root-not-signed-by-previous", "delegation-outside-paths", "undelegated-role");
+        "same-targets-version", "root-version-skip", "root-not-signed-by-previous", "delegation-outside-paths", "undelegated-role",
+        "delegator-missing", "snapshot-omits-uploaded-role", "same-snapshot-version");
 
     [Theory]
     [MemberData(nameof(LaterPublishRefusals))]
@@ -248,6 +249,27 @@ public sealed class NotaryPublishTests : IDisposable
                     var root3 = collection.SignRoot(collection.Root(version: 3));
                     upload = [("root", root3), ("snapshot", collection.SignSnapshot(NotaryTestCollection.Snapshot(2, new Dictionary<string, byte[]> { ["root"] = root3, ["targets"] = targets })))];
                     code = "root_version_skip";
+                    break;
+                case "delegator-missing":
+                    var orphan = NotaryTestCollection.Sign(NotaryTestCollection.Targets(1, new Dictionary<string, byte[]> { ["rel/v1"] = Hello }), (delegateKey, delegate_));
+                    upload = [("targets/a/b", orphan), ("snapshot", collection.SignSnapshot(NotaryTestCollection.Snapshot(2, new Dictionary<string, byte[]> { ["root"] = root, ["targets"] = targets, ["targets/a/b"] = orphan })))];
+                    code = "unknown_role";
+                    break;
+                case "same-snapshot-version":
+                    var targetsV2 = collection.SignTargets(NotaryTestCollection.Targets(2, new Dictionary<string, byte[]>()));
+                    upload = [("targets", targetsV2), ("snapshot", collection.SignSnapshot(NotaryTestCollection.Snapshot(1, new Dictionary<string, byte[]> { ["root"] = root, ["targets"] = targetsV2 })))];
+                    code = "version_not_increasing";
+                    break;
+                case "snapshot-omits-uploaded-role":
+                    var withDelegation = new JsonObject
+                    {
+                        ["keys"] = NotaryTestCollection.Keys(delegateKey),
+                        ["roles"] = new JsonArray(new JsonObject { ["keyids"] = new JsonArray(delegateKey.Id), ["name"] = "targets/releases", ["paths"] = new JsonArray(""), ["threshold"] = 1 }),
+                    };
+                    var parent = collection.SignTargets(NotaryTestCollection.Targets(2, new Dictionary<string, byte[]>(), withDelegation));
+                    var child = NotaryTestCollection.Sign(NotaryTestCollection.Targets(1, new Dictionary<string, byte[]> { ["v1"] = Hello }), (delegateKey, delegate_));
+                    upload = [("targets", parent), ("targets/releases", child), ("snapshot", collection.SignSnapshot(NotaryTestCollection.Snapshot(2, new Dictionary<string, byte[]> { ["root"] = root, ["targets"] = parent })))];
+                    code = "snapshot_inconsistent";
                     break;
                 case "root-not-signed-by-previous":
                     using (var usurper = new NotaryTestCollection(gun, collection.ServerTimestampKey))
