@@ -10,6 +10,12 @@ internal sealed class AuthOptions
     /// <value>Default false: metadata and targets are public, as TUF intends (they are signed).</value>
     public bool RequirePull { get; set; }
 
+    /// <summary>
+    /// The token endpoint's URL that 401 challenges name (<c>realm</c>), e.g. <c>https://trust.example.com/_token</c>
+    /// behind a proxy or load balancer. Default: this server's <c>/_token</c> at the scheme and host of the request.
+    /// </summary>
+    public string? TokenRealm { get; set; }
+
     /// <summary>An admin token in clear (usually from the <c>TUF_SERVER_ADMIN_TOKEN</c> environment variable); only its hash is kept.</summary>
     public string? AdminToken { get; set; }
 

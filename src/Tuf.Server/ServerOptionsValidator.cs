@@ -30,6 +30,12 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add("Server:ResignWindow must be shorter than Server:SnapshotExpiry.");
         }
 
+        if (_configuration[$"{AuthOptions.Section}:TokenRealm"] is { Length: > 0 } realm
+            && (!Uri.TryCreate(realm, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || realm.Any(c => c is '"' or '\\' || char.IsControl(c))))
+        {
+            failures.Add("Auth:TokenRealm must be an absolute http(s) URL of the token endpoint, e.g. https://trust.example.com/_token.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -58,7 +58,7 @@ internal sealed class TokenAuthenticator
         var scopes = await AuthenticateAsync(context).ConfigureAwait(false);
         if (scopes is null)
         {
-            throw Unauthorized(context, gun, action);
+            throw Unauthorized(context, gun, action, _options.TokenRealm);
         }
 
         if (!scopes.Allows(action, gun))
@@ -74,17 +74,18 @@ internal sealed class TokenAuthenticator
     /// server's <c>/_token</c> endpoint, the scope what the request needs (<c>repository:GUN:pull</c>,
     /// <c>pull,push</c> or <c>*</c>).
     /// </summary>
-    public static ApiException Unauthorized(HttpContext context, string? gun, ScopeAction? action)
+    public static ApiException Unauthorized(HttpContext context, string? gun, ScopeAction? action, string? realm)
     {
         ArgumentNullException.ThrowIfNull(context);
-        string challenge = $"Bearer realm=\"{context.Request.Scheme}://{context.Request.Host}/_token\",service=\"{TokenService}\"";
+        realm ??= $"{context.Request.Scheme}://{context.Request.Host}/_token";
+        string challenge = $"Bearer realm=\"{realm}\",service=\"{TokenService}\"";
         if (gun is not null && action is { } a)
         {
             challenge += $",scope=\"repository:{gun}:{a switch { ScopeAction.Pull => "pull", ScopeAction.Push => "pull,push", _ => "*" }}\"";
         }
 
         return new ApiException(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized,
-            $"A valid bearer token is required (Authorization: Bearer <token>; or get one from {context.Request.Scheme}://{context.Request.Host}/_token with a token as the Basic password).")
+            $"A valid bearer token is required (Authorization: Bearer <token>; or get one from {realm} with a token as the Basic password).")
         {
             Challenge = challenge,
         };
@@ -92,6 +93,9 @@ internal sealed class TokenAuthenticator
 
     /// <summary>The <c>service</c> name of the token challenge.</summary>
     public const string TokenService = "tuf-server";
+
+    /// <summary>The 401 challenge for a request that needs any valid token (the version check <c>GET /v2/</c>).</summary>
+    public ApiException Unauthorized(HttpContext context) => Unauthorized(context, null, null, _options.TokenRealm);
 
     /// <summary>Whether the request carries any valid token.</summary>
     public async Task<bool> IsAuthenticatedAsync(HttpContext context) => await AuthenticateAsync(context).ConfigureAwait(false) is not null;

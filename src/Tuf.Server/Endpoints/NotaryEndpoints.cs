@@ -24,7 +24,7 @@ internal static class NotaryEndpoints
             context.Response.Headers.CacheControl = "no-store";
             if (!await auth.IsAuthenticatedAsync(context).ConfigureAwait(false))
             {
-                throw TokenAuthenticator.Unauthorized(context, null, null);
+                throw auth.Unauthorized(context);
             }
 
             return TypedResults.Text("{}", "application/json");

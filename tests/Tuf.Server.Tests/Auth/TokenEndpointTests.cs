@@ -152,6 +152,14 @@ public sealed class TokenEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task Behind_a_proxy_the_challenge_names_the_configured_realm()
+    {
+        using var host = ServerHost.Start(settings: new Dictionary<string, string?> { ["Auth:TokenRealm"] = "https://trust.example.com/_token" });
+        using var response = await host.Client.GetAsync("v2/");
+        Assert.Equal("Bearer realm=\"https://trust.example.com/_token\",service=\"tuf-server\"", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
     public async Task With_private_reads_anonymous_requests_get_no_pull()
     {
         using var host = ServerHost.Start(settings: new Dictionary<string, string?> { ["Auth:RequirePull"] = "true" });
