@@ -7,7 +7,40 @@ namespace Tuf.Server.Endpoints;
 /// <param name="Message">Human-readable explanation.</param>
 internal sealed record ApiError(
     [property: JsonPropertyName("code")] string Code,
-    [property: JsonPropertyName("message")] string Message);
+    [property: JsonPropertyName("message")] string Message)
+{
+    /// <summary>
+    /// The same error in the registry/Notary form (<c>{"errors":[{"code","message","detail"}]}</c>), for the notary and
+    /// docker clients: on a refused publish they show <c>detail</c>, Notary's <c>{"Name": "ErrBad...", "Error": {"Msg"}}</c>.
+    /// Absent on the server's other routes.
+    /// </summary>
+    [JsonPropertyName("errors")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<NotaryErrorEntry>? Errors { get; init; }
+}
+
+/// <summary>One entry of the registry/Notary error list.</summary>
+/// <param name="Code">The registry-style code (<c>INVALID_UPDATE</c>, <c>UNAUTHORIZED</c>, ...).</param>
+/// <param name="Message">The message.</param>
+/// <param name="Detail">Notary's validation error, for refused publishes.</param>
+internal sealed record NotaryErrorEntry(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("detail"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] NotaryValidationError? Detail);
+
+/// <summary>Notary's serialized validation error: <c>{"Name": "ErrBadRoot", "Error": {"Msg": "..."}}</c>.</summary>
+/// <param name="Name">ErrValidation, ErrBadHierarchy, ErrBadRoot, ErrBadTargets or ErrBadSnapshot.</param>
+/// <param name="Error">The message holder.</param>
+internal sealed record NotaryValidationError(
+    [property: JsonPropertyName("Name")] string Name,
+    [property: JsonPropertyName("Error")] NotaryValidationMessage Error);
+
+/// <summary>The message of a Notary validation error.</summary>
+/// <param name="Msg">The message.</param>
+/// <param name="Missing">For ErrBadHierarchy: the missing role.</param>
+internal sealed record NotaryValidationMessage(
+    [property: JsonPropertyName("Msg")] string Msg,
+    [property: JsonPropertyName("Missing"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Missing = null);
 
 /// <summary>The body of an accepted publish.</summary>
 /// <param name="Gun">Collection.</param>

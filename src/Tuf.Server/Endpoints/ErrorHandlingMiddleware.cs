@@ -96,7 +96,13 @@ internal sealed partial class ErrorHandlingMiddleware
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        await JsonSerializer.SerializeAsync(context.Response.Body, new ApiError(code, message), ServerJsonContext.Default.ApiError, context.RequestAborted).ConfigureAwait(false);
+        var error = new ApiError(code, message);
+        if (context.Request.Path.StartsWithSegments("/v2", StringComparison.Ordinal))
+        {
+            error = error with { Errors = [Notary.NotaryErrors.Entry(status, code, message)] };
+        }
+
+        await JsonSerializer.SerializeAsync(context.Response.Body, error, ServerJsonContext.Default.ApiError, context.RequestAborted).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Unhandled error in {Method} request")]

@@ -307,6 +307,33 @@ public sealed class NotaryPublishTests : IDisposable
     }
 
     [Fact]
+    public async Task A_refusal_also_carries_the_error_in_notarys_form_for_its_clients()
+    {
+        const string gun = "example.com/notary/error-form";
+        var (collection, root, targets, snapshot) = await NewAsync(gun);
+        using (collection)
+        {
+            using (var first = await NotaryTestCollection.PublishAsync(Client, gun, ("root", root), ("targets", targets), ("snapshot", snapshot)))
+            {
+                await ServedState.AssertOkAsync(first);
+            }
+
+            var root3 = collection.SignRoot(collection.Root(version: 3));
+            using var response = await NotaryTestCollection.PublishAsync(Client, gun, ("root", root3));
+            string message = await ServedState.AssertErrorAsync(response, HttpStatusCode.BadRequest, "root_version_skip");
+            using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var entry = Assert.Single(doc.RootElement.GetProperty("errors").EnumerateArray().ToList());
+            Assert.Equal("INVALID_UPDATE", entry.GetProperty("code").GetString());
+            Assert.Equal("ErrBadRoot", entry.GetProperty("detail").GetProperty("Name").GetString());
+            Assert.Equal(message, entry.GetProperty("detail").GetProperty("Error").GetProperty("Msg").GetString());
+
+            // The TUF routes keep the plain form.
+            using var plain = await Client.GetAsync($"{gun}/metadata/99.root.json");
+            Assert.DoesNotContain("\"errors\"", await plain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task The_timestamp_of_a_notary_collection_is_re_signed_in_notary_form()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
