@@ -183,7 +183,7 @@ public sealed class NotaryMetadata
 
     private static NotaryMetadata ReadRoot(JsonElement signed, NotaryMetadata common)
     {
-        var keys = ReadKeys(Property(signed, "keys", JsonValueKind.Object, "signed."), "signed.keys");
+        var keys = ReadKeys(Property(signed, "keys", JsonValueKind.Object, "signed.").EnumerateObject(), "signed.keys");
         var roles = new Dictionary<string, NotaryRole>(StringComparer.Ordinal);
         foreach (var r in Property(signed, "roles", JsonValueKind.Object, "signed.").EnumerateObject())
         {
@@ -204,7 +204,7 @@ public sealed class NotaryMetadata
     private static NotaryMetadata ReadTargets(JsonElement signed, NotaryMetadata common)
     {
         var targets = new Dictionary<string, NotaryFileMeta>(StringComparer.Ordinal);
-        foreach (var t in Property(signed, "targets", JsonValueKind.Object, "signed.").EnumerateObject())
+        foreach (var t in ObjectOrNull(signed, "targets", "signed."))
         {
             targets[t.Name] = ReadFileMeta(t.Value, $"signed.targets[{ErrorText.Untrusted(t.Name)}]", requireSha256: true);
         }
@@ -214,9 +214,10 @@ public sealed class NotaryMetadata
         if (signed.TryGetProperty("delegations", out var d) && d.ValueKind != JsonValueKind.Null)
         {
             Require(d.ValueKind == JsonValueKind.Object, "signed.delegations must be an object");
-            keys = ReadKeys(Property(d, "keys", JsonValueKind.Object, "signed.delegations."), "signed.delegations.keys");
+            // Go writes an emptied slice or map as null (notary after its last delegation is removed: "roles": null).
+            keys = ReadKeys(ObjectOrNull(d, "keys", "signed.delegations."), "signed.delegations.keys");
             var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var r in Property(d, "roles", JsonValueKind.Array, "signed.delegations.").EnumerateArray())
+            foreach (var r in ArrayOrNull(d, "roles", "signed.delegations."))
             {
                 Require(r.ValueKind == JsonValueKind.Object, "signed.delegations.roles: an entry is not an object");
                 string name = Property(r, "name", JsonValueKind.String, "signed.delegations.roles[].").GetString()!;
@@ -249,10 +250,10 @@ public sealed class NotaryMetadata
         return meta;
     }
 
-    private static Dictionary<string, NotaryKey> ReadKeys(JsonElement element, string where)
+    private static Dictionary<string, NotaryKey> ReadKeys(IEnumerable<JsonProperty> members, string where)
     {
         var keys = new Dictionary<string, NotaryKey>(StringComparer.Ordinal);
-        foreach (var k in element.EnumerateObject())
+        foreach (var k in members)
         {
             string at = $"{where}[{ErrorText.Untrusted(k.Name)}]";
             Require(k.Value.ValueKind == JsonValueKind.Object, $"{at} is not an object");
@@ -329,6 +330,22 @@ public sealed class NotaryMetadata
         Require(element.TryGetProperty(name, out var value), $"{prefix}{name} is missing");
         Require(value.ValueKind == kind, $"{prefix}{name} must be {Article(kind)}");
         return value;
+    }
+
+    /// <summary>The members of an object that may also be <c>null</c> (Go's empty map); missing is an error.</summary>
+    private static List<JsonProperty> ObjectOrNull(JsonElement element, string name, string prefix)
+    {
+        Require(element.TryGetProperty(name, out var value), $"{prefix}{name} is missing");
+        Require(value.ValueKind is JsonValueKind.Object or JsonValueKind.Null, $"{prefix}{name} must be an object");
+        return value.ValueKind == JsonValueKind.Null ? [] : [.. value.EnumerateObject()];
+    }
+
+    /// <summary>The items of an array that may also be <c>null</c> (Go's empty slice); missing is an error.</summary>
+    private static List<JsonElement> ArrayOrNull(JsonElement element, string name, string prefix)
+    {
+        Require(element.TryGetProperty(name, out var value), $"{prefix}{name} is missing");
+        Require(value.ValueKind is JsonValueKind.Array or JsonValueKind.Null, $"{prefix}{name} must be an array");
+        return value.ValueKind == JsonValueKind.Null ? [] : [.. value.EnumerateArray()];
     }
 
     private static long Integer(JsonElement element, string name, string prefix)

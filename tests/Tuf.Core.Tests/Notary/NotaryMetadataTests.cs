@@ -128,6 +128,18 @@ public sealed class NotaryMetadataTests
     }
 
     [Fact]
+    public void Go_writes_empty_maps_and_slices_as_null_and_they_read_as_empty()
+    {
+        const string json = "{\"signed\":{\"_type\":\"Targets\",\"delegations\":{\"keys\":null,\"roles\":null},\"expires\":\"2030-01-01T00:00:00Z\",\"targets\":null,\"version\":3},\"signatures\":[]}";
+        var targets = NotaryMetadata.Parse(Encoding.UTF8.GetBytes(json), "Targets", "targets.json");
+        Assert.Empty(targets.Targets);
+        Assert.Empty(targets.Delegations);
+        Assert.Empty(targets.Keys);
+        var error = Assert.Throws<DeserializationException>(() => NotaryMetadata.Parse(Encoding.UTF8.GetBytes(json.Replace("\"roles\":null", "\"roles\":7", StringComparison.Ordinal)), "Targets", "targets.json"));
+        Assert.Contains("signed.delegations.roles must be an array", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_key_listed_under_a_wrong_id_is_refused()
     {
         string text = File.ReadAllText(Path.Combine(Dir("v1"), "root.json"));

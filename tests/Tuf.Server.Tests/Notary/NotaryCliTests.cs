@@ -105,6 +105,11 @@ public sealed class NotaryCliTests : IDisposable
             Assert.Equal(3, data.RootVersion);
         }
 
+        // Removing the last delegation: notary writes "roles": null (Go's empty slice); publishing still works.
+        await Notary(trust, "delegation", "remove", Gun, "targets/releases", "-y");
+        await Notary(trust, "publish", Gun);
+        Assert.Equal(["hello"], Listed((await Notary(trust, "list", Gun)).StdOut).Keys);
+
         // delete --remote removes the collection from the server.
         await Notary(trust, "delete", Gun, "--remote");
         using var gone = await host.Client.GetAsync($"v2/{Gun}/_trust/tuf/root.json");
