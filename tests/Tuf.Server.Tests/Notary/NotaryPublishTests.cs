@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Tuf.Client.Notary;
 using Tuf.Notary;
 using Tuf.Server.Tests.TestKit;
+using Xunit.Abstractions;
 
 namespace Tuf.Server.Tests.Notary;
 
@@ -13,13 +14,20 @@ namespace Tuf.Server.Tests.Notary;
 /// snapshot once the root names the server's key) that Notary's client workflow accepts; each refusal rule answers
 /// 400 with its code and leaves what is served unchanged.
 /// </summary>
-public sealed class NotaryPublishTests : IDisposable
+public abstract class NotaryPublishTests(ITestOutputHelper output) : ServerTestBase(output), IDisposable
 {
     private static readonly byte[] Hello = "hello\n"u8.ToArray();
-    private readonly ServerHost _host = ServerHost.Start();
-    private HttpClient Client => _host.Client;
+    private ServerHost? _host;
 
-    public void Dispose() => _host.Dispose();
+    private ServerHost Host => _host ??= StartHost();
+
+    private HttpClient Client => Host.Client;
+
+    public void Dispose()
+    {
+        _host?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private async Task<(NotaryTestCollection Collection, byte[] Root, byte[] Targets, byte[] Snapshot)> NewAsync(string gun)
     {
@@ -30,7 +38,7 @@ public sealed class NotaryPublishTests : IDisposable
         return (collection, root, targets, snapshot);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_first_publish_is_served_with_a_timestamp_the_notary_workflow_accepts()
     {
         const string gun = "example.com/notary/first";
@@ -54,7 +62,7 @@ public sealed class NotaryPublishTests : IDisposable
             Assert.Contains("\"count\":1", await Client.GetStringAsync($"v2/{gun}/_trust/changefeed"), StringComparison.Ordinal);
 
             // The whole client workflow over the server.
-            using var client = new NotaryClient(_host.BaseAddress, gun, TestDirs.New("notary-client-").FullName);
+            using var client = new NotaryClient(Host.BaseAddress, gun, TestDirs.New("notary-client-").FullName);
             var data = await client.RefreshAsync();
             Assert.Equal("hello", Assert.Single(data.Targets).Name);
 
@@ -67,7 +75,7 @@ public sealed class NotaryPublishTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_server_signs_the_snapshot_once_the_root_names_its_snapshot_key()
     {
         const string gun = "example.com/notary/server-snapshot";
@@ -100,7 +108,7 @@ public sealed class NotaryPublishTests : IDisposable
             served.VerifySignatures(NotaryMetadata.Parse(root2, "Root", "root.json").Roles["snapshot"], NotaryMetadata.Parse(root2, "Root", "root.json").Keys);
             Assert.Equal(SHA256.HashData(targets2), served.Meta["targets"].Hashes["sha256"]);
 
-            using var client = new NotaryClient(_host.BaseAddress, gun, TestDirs.New("notary-client-").FullName);
+            using var client = new NotaryClient(Host.BaseAddress, gun, TestDirs.New("notary-client-").FullName);
             Assert.Equal(["hello", "v2"], (await client.RefreshAsync()).Targets.Select(t => t.Name));
         }
     }
@@ -110,7 +118,7 @@ public sealed class NotaryPublishTests : IDisposable
         "root-without-server-timestamp-key", "targets-expired", "root-expired", "malformed", "no-root", "no-snapshot", "no-targets", "unknown-role",
         "path-traversal-role", "duplicate-role", "nothing", "snapshot-missing-targets", "hosted-target");
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(FirstPublishRefusals))]
     public async Task A_refused_first_publish_changes_nothing(string refusal)
     {
@@ -220,7 +228,7 @@ public sealed class NotaryPublishTests : IDisposable
         "same-targets-version", "root-version-skip", "root-not-signed-by-previous", "delegation-outside-paths", "undelegated-role",
         "delegator-missing", "snapshot-omits-uploaded-role", "same-snapshot-version");
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(LaterPublishRefusals))]
     public async Task A_refused_later_publish_changes_nothing(string refusal)
     {
@@ -306,7 +314,7 @@ public sealed class NotaryPublishTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_refusal_also_carries_the_error_in_notarys_form_for_its_clients()
     {
         const string gun = "example.com/notary/error-form";
@@ -333,11 +341,11 @@ public sealed class NotaryPublishTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_timestamp_of_a_notary_collection_is_re_signed_in_notary_form()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var host = ServerHost.Start(time: time);
+        using var host = StartHost(time);
         const string gun = "example.com/notary/resign";
         using var collection = new NotaryTestCollection(gun, await NotaryTestCollection.GetServerKeyAsync(host.Client, gun));
         var root = collection.SignRoot(collection.Root());
@@ -366,4 +374,14 @@ public sealed class NotaryPublishTests : IDisposable
             new NotaryClientOptions { Transport = new Tuf.Client.UpdaterOptions { TimeProvider = time } });
         Assert.Equal(2, (await client.RefreshAsync()).TimestampVersion);
     }
+}
+
+public sealed class NotaryPublishTestsOnSqlite(ITestOutputHelper output) : NotaryPublishTests(output)
+{
+    protected override bool UsePostgres => false;
+}
+
+public sealed class NotaryPublishTestsOnPostgres(ITestOutputHelper output) : NotaryPublishTests(output)
+{
+    protected override bool UsePostgres => true;
 }
