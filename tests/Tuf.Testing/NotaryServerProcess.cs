@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 
 namespace Tuf.Testing;
 
@@ -181,25 +179,12 @@ public sealed class NotaryServerProcess : IAsyncDisposable
     /// <summary>A throw-away CA and, issued by it, the signer's certificate and the server's client certificate (PEM files in <paramref name="dir"/>).</summary>
     private static void WriteSignerCertificates(string dir)
     {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=notary test CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        File.WriteAllText(Path.Combine(dir, "ca.crt"), ca.ExportCertificatePem() + "\n");
-        byte serial = 1;
+        using var ca = TestCertificates.CreateCa("notary test CA");
+        TestCertificates.WritePem(ca, Path.Combine(dir, "ca.crt"));
         foreach (var name in new[] { "signer", "client" })
         {
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var request = new CertificateRequest("CN=notary-" + name, key, HashAlgorithmName.SHA256);
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddIpAddress(IPAddress.Loopback);
-            san.AddDnsName("notary-" + name);
-            request.CertificateExtensions.Add(san.Build());
-            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
-            using var cert = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), [serial++, 9, 9, 9]);
-            File.WriteAllText(Path.Combine(dir, name + ".crt"), cert.ExportCertificatePem() + "\n");
-            File.WriteAllText(Path.Combine(dir, name + ".key"), key.ExportPkcs8PrivateKeyPem() + "\n");
+            using var cert = TestCertificates.Issue(ca, "notary-" + name, "notary-" + name);
+            TestCertificates.WritePem(cert, Path.Combine(dir, name + ".crt"), Path.Combine(dir, name + ".key"));
         }
     }
 

@@ -41,7 +41,22 @@ public sealed class NotaryKey
 
     /// <summary>The key's JSON object as Notary writes it, canonical.</summary>
     /// <returns>The bytes.</returns>
-    public byte[] CanonicalBytes() => NotaryCanonicalJson.Key(KeyType, PublicValue);
+    public byte[] CanonicalBytes()
+    {
+        var json = new System.Buffers.ArrayBufferWriter<byte>(128 + (PublicValue.Length * 4 / 3));
+        using (var writer = new System.Text.Json.Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("keytype", KeyType);
+            writer.WriteStartObject("keyval");
+            writer.WriteNull("private");
+            writer.WriteBase64String("public", PublicValue);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return CanonicalJson.Encode(json.WrittenSpan);
+    }
 
     /// <summary>The certificate of an <c>*-x509</c> key, or <see langword="null"/> (a new instance each call: dispose it).</summary>
     /// <returns>The certificate, or null when the key is not a certificate or it does not parse.</returns>

@@ -95,12 +95,11 @@ public sealed class NotaryMetadata
     {
         try
         {
-            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = MaxDepth });
-            return NotaryCanonicalJson.Encode(doc.RootElement);
+            return CanonicalJson.Encode(json.Span);
         }
-        catch (JsonException ex)
+        catch (DeserializationException ex)
         {
-            throw new FormatException($"not valid JSON: {ex.Message}", ex);
+            throw new FormatException(ex.Message, ex);
         }
     }
 
@@ -170,7 +169,19 @@ public sealed class NotaryMetadata
             signatures.Add(new NotarySignature(keyId, method, sig));
         }
 
-        var signedBytes = NotaryCanonicalJson.Encode(signed);
+        // Notary signs the same canonical form TUF 1.0 does (docker/go's canonical JSON: sorted keys, only '"' and
+        // '\' escaped, integers); its files are written by Go's ordinary encoder, which escapes '<', '>', '&' as
+        // \u003c..., so signatures are checked over the re-encoded object, as Notary does, not the bytes received.
+        byte[] signedBytes;
+        try
+        {
+            signedBytes = CanonicalJson.Encode(signed);
+        }
+        catch (DeserializationException ex)
+        {
+            throw new FormatException($"signed: {ex.Message}", ex);
+        }
+
         var common = new NotaryMetadata(type, version, expires, signedBytes, signatures);
         return type switch
         {

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Tuf.Cli.Commands;
 using Tuf.Testing;
@@ -111,21 +109,11 @@ public sealed class DockerContentTrustTests : IDisposable
     /// <summary>Starts Tuf.Server over HTTPS with a certificate from a throw-away CA; returns the CA's PEM and the port.</summary>
     private async Task<(string CaPem, int Port)> StartHttpsServerAsync(string adminToken)
     {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=tuf test CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), [7, 7, 7, 7]);
+        using var ca = TestCertificates.CreateCa();
+        using var issued = TestCertificates.Issue(ca);
         string caPem = ca.ExportCertificatePem() + "\n";
-        File.WriteAllText(Path.Combine(_dir, "ca.pem"), caPem);
-        File.WriteAllText(Path.Combine(_dir, "server.crt"), issued.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(_dir, "server.key"), serverKey.ExportPkcs8PrivateKeyPem());
+        TestCertificates.WritePem(ca, Path.Combine(_dir, "ca.pem"));
+        TestCertificates.WritePem(issued, Path.Combine(_dir, "server.crt"), Path.Combine(_dir, "server.key"));
 
         int port;
         using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))

@@ -120,6 +120,8 @@ public sealed class NotaryMetadataTests
     [InlineData("{\"signed\":{\"_type\":\"Targets\",\"version\":1,\"expires\":\"2030-01-01T00:00:00Z\",\"targets\":{},\"delegations\":{\"keys\":{},\"roles\":[{\"name\":\"releases\",\"keyids\":[],\"threshold\":1}]}},\"signatures\":[]}", "Targets", "a delegated role is named targets/NAME")]
     [InlineData("{\"signed\":{\"_type\":\"Targets\",\"version\":1,\"expires\":\"2030-01-01T00:00:00Z\",\"targets\":{},\"delegations\":{\"keys\":{},\"roles\":[{\"name\":\"targets/a\",\"keyids\":[\"ab\"],\"threshold\":1}]}},\"signatures\":[]}", "Targets", "ab is not among the keys")]
     [InlineData("{\"signed\":{\"_type\":\"Targets\",\"version\":1,\"expires\":\"2030-01-01T00:00:00Z\",\"targets\":{}},\"signatures\":[{\"keyid\":\"a\",\"method\":\"ecdsa\",\"sig\":\"!!\"}]}", "Targets", "signatures[].sig is not base64")]
+    [InlineData("{\"signed\":{\"_type\":\"Root\",\"version\":1,\"expires\":\"2030-01-01T00:00:00Z\",\"keys\":{\"ab\":{\"keytype\":\"\\ud800\",\"keyval\":{\"public\":\"AAAA\"}}},\"roles\":{}},\"signatures\":[]}", "Root", "x.json: ")]
+    [InlineData("{\"signed\":{\"_type\":\"Targets\",\"version\":1,\"expires\":\"2030-01-01T00:00:00Z\",\"targets\":{},\"x\":1.5},\"signatures\":[]}", "Targets", "signed: ")]
     public void Malformed_metadata_is_refused_naming_the_field(string json, string type, string message)
     {
         var error = Assert.Throws<DeserializationException>(() => NotaryMetadata.Parse(Encoding.UTF8.GetBytes(json), type, "x.json"));

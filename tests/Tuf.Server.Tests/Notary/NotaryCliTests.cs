@@ -176,24 +176,12 @@ public sealed class NotaryCliTests : IDisposable
     /// </summary>
     private (ServerHost Host, string Url, string CaFile, X509Certificate2 Ca) StartHttps()
     {
-        // A throw-away CA and a server certificate for 127.0.0.1 issued by it.
-        using var caKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var caRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=test CA", caKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509KeyUsageExtension(System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.KeyCertSign, true));
-        var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        using var serverKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var serverRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", serverKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
-        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
-        san.AddIpAddress(System.Net.IPAddress.Loopback);
-        serverRequest.CertificateExtensions.Add(san.Build());
-        using var issued = serverRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), [1, 2, 3, 4]);
-        using var serverCert = issued.CopyWithPrivateKey(serverKey);
+        var ca = TestCertificates.CreateCa();
+        using var serverCert = TestCertificates.Issue(ca);
         string caFile = Path.Combine(_dir, "ca.pem");
-        File.WriteAllText(caFile, ca.ExportCertificatePem());
-
+        TestCertificates.WritePem(ca, caFile);
         int port = ServerProcess.FreePort();
-        var host = ServerHost.Start(kestrel: o => o.Listen(System.Net.IPAddress.Loopback, port, l => l.UseHttps(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(serverCert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null))));
+        var host = ServerHost.Start(kestrel: o => o.Listen(System.Net.IPAddress.Loopback, port, l => l.UseHttps(TestCertificates.ForKestrel(serverCert))));
         return (host, $"https://127.0.0.1:{port}", caFile, ca);
     }
 
