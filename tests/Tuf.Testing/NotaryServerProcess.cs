@@ -74,7 +74,9 @@ public sealed class NotaryServerProcess : IAsyncDisposable
         {
             try
             {
-                using var response = await http.GetAsync(new Uri(server.Url + "/v2/"));
+                // With a signer, wait until the server can create a key through it (a throw-away collection): its health
+                // check stays 200 while the signer is unreachable, and the first key request would fail.
+                using var response = await http.GetAsync(new Uri(server.Url + (withSigner ? "/v2/readiness.probe/ready/_trust/tuf/timestamp.key" : "/v2/")));
                 if (response.IsSuccessStatusCode)
                 {
                     return server;
