@@ -78,7 +78,22 @@ NGINX
 /usr/sbin/nginx -c "$work/nginx.conf"
 nginx_started=1
 
-rps() { wrk -t2 -c32 -d"${DURATION}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
+# CPU ticks (user + system) of processes: $@ = PIDs.
+ticks() { for p in "$@"; do awk '{print $14 + $15}' "/proc/$p/stat"; done | awk '{t += $1} END {print t}'; }
+# One wrk run against $1, whose server is the processes $2...: prints req/s, and appends the server's CPU time per
+# request (microseconds, from /proc: the CPU cost of serving, which the machine's other load changes much less than
+# req/s) to the file $cpu_out.
+rps() {
+  local url=$1; shift
+  local t0 out t1
+  t0=$(ticks "$@")
+  out=$(wrk -t2 -c32 -d"${DURATION}s" "$url")
+  t1=$(ticks "$@")
+  echo "$out" | awk -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" '
+    /requests in/ {n = $1}
+    /Requests\/sec/ {r = $2}
+    END {print r; printf " %.1f", (t1 - t0) / hz * 1e6 / n > "/dev/stderr"}' 2>>"$cpu_out"
+}
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 path=bench.example.com/app/metadata
 for scheme in ${SCHEMES:-http https}; do
@@ -88,15 +103,18 @@ for scheme in ${SCHEMES:-http https}; do
     curl -sf --cacert "$work/cert.pem" "$surl" | cmp - "$work/www/$path/$f"   # the same bytes
     curl -sf --cacert "$work/cert.pem" "$nurl" | cmp - "$work/www/$path/$f"
     wrk -t2 -c32 -d2s "$surl" >/dev/null; wrk -t2 -c32 -d2s "$nurl" >/dev/null   # warm-up
-    ss=""; ns=""
+    ss=""; ns=""; : >"$work/cpu.s"; : >"$work/cpu.n"
+    nginx_pids=$(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')
     for r in $(seq "$ROUNDS"); do   # A B B A A B ...: a drift in the machine's speed favours neither side
       if [ $((r % 2)) -eq 1 ]; then
-        ss="$ss $(rps "$surl")"; ns="$ns $(rps "$nurl")"
+        ss="$ss $(cpu_out=$work/cpu.s rps "$surl" "$server_pid")"; ns="$ns $(cpu_out=$work/cpu.n rps "$nurl" $nginx_pids)"
       else
-        ns="$ns $(rps "$nurl")"; ss="$ss $(rps "$surl")"
+        ns="$ns $(cpu_out=$work/cpu.n rps "$nurl" $nginx_pids)"; ss="$ss $(cpu_out=$work/cpu.s rps "$surl" "$server_pid")"
       fi
     done
     s=$(echo "$ss" | median); n=$(echo "$ns" | median)
+    cs=$(median <"$work/cpu.s"); cn=$(median <"$work/cpu.n")
+    printf '%-5s %-15s CPU per request: tuf-server %s us, nginx %s us   (runs:%s |%s)\n' "$scheme" "$f" "$cs" "$cn" "$(cat "$work/cpu.s")" "$(cat "$work/cpu.n")"
     printf '%-5s %-15s tuf-server %10s req/s   nginx %10s req/s   ratio of medians %s   (runs:%s |%s)\n' "$scheme" "$f" "$s" "$n" "$(awk -v a="$s" -v b="$n" 'BEGIN{printf "%.2f", a/b}')" "$ss" "$ns"
   done
 done

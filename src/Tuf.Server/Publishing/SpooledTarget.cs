@@ -32,7 +32,11 @@ internal sealed class SpooledTarget : IDisposable
     /// <param name="tooLarge">Makes the exception thrown past the limit.</param>
     /// <param name="cancellationToken">Cancels the copy.</param>
     /// <returns>The spooled content.</returns>
-    public static async Task<SpooledTarget> CopyAsync(Stream source, long limit, Func<Exception> tooLarge, CancellationToken cancellationToken)
+    public static Task<SpooledTarget> CopyAsync(Stream source, long limit, Func<Exception> tooLarge, CancellationToken cancellationToken)
+        => CopyAsync(ReadOnlyMemory<byte>.Empty, source, limit, tooLarge, cancellationToken);
+
+    /// <summary>Like <see cref="CopyAsync(Stream, long, Func{Exception}, CancellationToken)"/>, with <paramref name="prefix"/> (already read from the part) first.</summary>
+    public static async Task<SpooledTarget> CopyAsync(ReadOnlyMemory<byte> prefix, Stream source, long limit, Func<Exception> tooLarge, CancellationToken cancellationToken)
     {
         string path = Path.Combine(Path.GetTempPath(), "tuf-upload-" + Guid.NewGuid().ToString("N"));
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
@@ -45,7 +49,14 @@ internal sealed class SpooledTarget : IDisposable
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            long length = 0;
+            long length = prefix.Length;
+            if (length > limit)
+            {
+                throw tooLarge();
+            }
+
+            hash.AppendData(prefix.Span);
+            await file.WriteAsync(prefix, cancellationToken).ConfigureAwait(false);
             int read;
             while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
@@ -75,6 +86,20 @@ internal sealed class SpooledTarget : IDisposable
 
     /// <summary>A new read-only stream over the whole content (several may be open; each has its own position).</summary>
     public Stream OpenRead() => new ReadStream(_file.SafeFileHandle, Length);
+
+    /// <summary>The whole content in one new array of exactly its length.</summary>
+    public byte[] ReadAllBytes()
+    {
+        var data = GC.AllocateUninitializedArray<byte>(checked((int)Length));
+        int offset = 0;
+        int read;
+        while (offset < data.Length && (read = RandomAccess.Read(_file.SafeFileHandle, data.AsSpan(offset), offset)) > 0)
+        {
+            offset += read;
+        }
+
+        return offset == data.Length ? data : throw new IOException("The temporary file of an upload is shorter than what was written to it.");
+    }
 
     /// <summary>Checks the content against a target's signed length and hashes.</summary>
     /// <exception cref="LengthOrHashMismatchException">It differs.</exception>

@@ -21,6 +21,15 @@ internal abstract class SqlCollectionStore : ICollectionStore
         await blob.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Stores one version of a role's metadata.</summary>
+    protected virtual async Task InsertMetadataAsync(DbConnection connection, DbTransaction transaction, string gun, NewMetadata file, string sha256, long created, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection, transaction,
+            "INSERT INTO metadata (gun, role, version, sha256, data, created) VALUES (@g, @r, @v, @h, @b, @t)",
+            ("g", gun), ("r", file.Role), ("v", file.Version), ("h", sha256), ("b", file.Data), ("t", created));
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Opens a connection.</summary>
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
@@ -178,12 +187,7 @@ internal abstract class SqlCollectionStore : ICollectionStore
             foreach (var file in batch.Files)
             {
                 var sha = Convert.ToHexStringLower(SHA256.HashData(file.Data));
-                await using (var insert = Command(connection, tx,
-                    "INSERT INTO metadata (gun, role, version, sha256, data, created) VALUES (@g, @r, @v, @h, @b, @t)",
-                    ("g", batch.Gun), ("r", file.Role), ("v", file.Version), ("h", sha), ("b", file.Data), ("t", now)))
-                {
-                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await InsertMetadataAsync(connection, tx, batch.Gun, file, sha, now, cancellationToken).ConfigureAwait(false);
 
                 await using (var pointer = Command(connection, tx,
                     "INSERT INTO current_roles (gun, role, version, sha256, length) VALUES (@g, @r, @v, @h, @l) " +

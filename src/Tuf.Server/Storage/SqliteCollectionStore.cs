@@ -25,7 +25,20 @@ internal sealed class SqliteCollectionStore : SqlCollectionStore, IDisposable
             "CREATE TABLE changes (id INTEGER PRIMARY KEY AUTOINCREMENT, gun TEXT NOT NULL, version INTEGER NOT NULL, sha256 TEXT NOT NULL, category TEXT NOT NULL, created INTEGER NOT NULL)",
             "CREATE INDEX changes_gun ON changes (gun, id)",
         ],
+        [
+            // 2: metadata.data becomes the last column. Only then does SQLite keep zeroblob(N) unexpanded while it
+            // builds the row, so a large file can be written into the row in pieces (InsertMetadataAsync) instead
+            // of SQLite holding whole copies of it.
+            "CREATE TABLE metadata_v2 (gun TEXT NOT NULL, role TEXT NOT NULL, version INTEGER NOT NULL, sha256 TEXT NOT NULL, created INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (gun, role, version))",
+            "INSERT INTO metadata_v2 (gun, role, version, sha256, created, data) SELECT gun, role, version, sha256, created, data FROM metadata",
+            "DROP TABLE metadata",
+            "ALTER TABLE metadata_v2 RENAME TO metadata",
+            "CREATE INDEX metadata_sha256 ON metadata (gun, role, sha256)",
+        ],
     ];
+
+    /// <summary>Content larger than this is written through incremental blob I/O, this much at a time.</summary>
+    private const int BlobChunkSize = 64 * 1024;
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
@@ -55,6 +68,9 @@ internal sealed class SqliteCollectionStore : SqlCollectionStore, IDisposable
             DefaultTimeout = 30,
         }.ToString();
     }
+
+    /// <summary>The DDL of each schema version (tests build databases of older versions from it).</summary>
+    internal static IReadOnlyList<string[]> SchemaMigrations => s_migrations;
 
     /// <inheritdoc/>
     protected override IReadOnlyList<string[]> Migrations => s_migrations;
@@ -115,7 +131,37 @@ internal sealed class SqliteCollectionStore : SqlCollectionStore, IDisposable
 
         await using var source = content.OpenRead();
         await using var blob = new SqliteBlob((SqliteConnection)connection, "blobs", "data", rowId);
-        await source.CopyToAsync(blob, 64 * 1024, cancellationToken).ConfigureAwait(false);
+        await source.CopyToAsync(blob, BlobChunkSize, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A large file goes in the same way as target content: binding it as a parameter makes SQLite hold two more
+    /// copies of it while the row is built (the bound value and the record: +34 MiB of resident memory measured for a
+    /// 15.7 MB targets.json), whereas a zero-filled last column written in 64 KiB pieces passes through SQLite's
+    /// bounded page cache (+2 MiB).
+    /// </remarks>
+    protected override async Task InsertMetadataAsync(DbConnection connection, DbTransaction transaction, string gun, NewMetadata file, string sha256, long created, CancellationToken cancellationToken)
+    {
+        if (file.Data.Length <= BlobChunkSize)
+        {
+            await base.InsertMetadataAsync(connection, transaction, gun, file, sha256, created, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        long rowId;
+        await using (var insert = Command(connection, transaction,
+            "INSERT INTO metadata (gun, role, version, sha256, data, created) VALUES (@g, @r, @v, @h, zeroblob(@n), @t) RETURNING rowid",
+            ("g", gun), ("r", file.Role), ("v", file.Version), ("h", sha256), ("n", (long)file.Data.Length), ("t", created)))
+        {
+            rowId = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        await using var blob = new SqliteBlob((SqliteConnection)connection, "metadata", "data", rowId);
+        for (int offset = 0; offset < file.Data.Length; offset += BlobChunkSize)
+        {
+            blob.Write(file.Data.AsSpan(offset, Math.Min(BlobChunkSize, file.Data.Length - offset)));
+        }
     }
 
     /// <inheritdoc/>

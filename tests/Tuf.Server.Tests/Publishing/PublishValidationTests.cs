@@ -497,6 +497,31 @@ public abstract class PublishValidationTests(ITestOutputHelper output) : ServerT
         Assert.Equal(before, await ServedState.CaptureAsync(host.Client, c.Gun));
     }
 
+    [SkippableFact]
+    public async Task Publish_MetadataPartsOverOneInMemoryPiece_AreReadWholeAndLimited()
+    {
+        // Parts over 64 KiB are spooled to a temporary file and read back: the limit still applies, and what the
+        // validator sees is exactly what was sent.
+        using var host = StartHost(settings: new Dictionary<string, string?> { ["Server:MaxRequestBodyBytes"] = "4194304", ["Server:MaxMetadataBytes"] = "300000" });
+        using var c = await TestCollection.CreateAsync(host.Client, "example.com/spooled");
+        await ServedState.AssertOkAsync(await c.PublishInitialAsync(host.Client));
+
+        await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", new byte[300_001])), HttpStatusCode.RequestEntityTooLarge, "body_too_large");
+        await AssertRejectedAsync(host, c.Gun, () => Publish(host, c, ("targets", new byte[300_000])), HttpStatusCode.BadRequest, "malformed_metadata");
+
+        for (int i = 0; i < 1500; i++)
+        {
+            c.AddTarget($"files/{i}.txt", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        c.Targets.Version++;
+        byte[] targets = c.SignedTargets();
+        Assert.InRange(targets.Length, 64 * 1024 + 1, 300_000);
+        await ServedState.AssertOkAsync(await Publish(host, c, ("targets", targets)));
+        using var served = await host.Client.GetAsync($"{c.Gun}/metadata/targets.json");
+        Assert.Equal(targets, await served.Content.ReadAsByteArrayAsync());
+    }
+
     private static async Task<HttpResponseMessage> PostLargeAsync(ServerHost host, string gun, bool chunked)
     {
         var content = new MultipartFormDataContent { { new StreamContent(new MemoryStream(new byte[200_000])), "target", "big.bin" } };

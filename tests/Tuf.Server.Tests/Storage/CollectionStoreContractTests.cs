@@ -27,6 +27,44 @@ public abstract class CollectionStoreContractTests
     };
 
     [SkippableFact]
+    public async Task PublishAsync_LargeFile_StoredAndReadBackExactly()
+    {
+        var store = await CreateAsync();
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
+
+        // Larger than one 64 KiB piece and not a multiple of it: SQLite writes such a file into the row piece by piece.
+        var big = new byte[3 * 65536 + 12345];
+        new Random(17).NextBytes(big);
+        var small = "{\"small\": true}"u8.ToArray();
+        await store.PublishAsync(new PublishBatch
+        {
+            Gun = "example.com/big",
+            ExpectedGeneration = 0,
+            Files = [new NewMetadata("targets", 1, big), new NewMetadata("root", 1, small)],
+            ResignDue = s_now.AddDays(1),
+            CreatedAt = s_now,
+        });
+
+        var state = await store.GetStateAsync("example.com/big");
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(big)), state!.Roles["targets"].Sha256);
+        Assert.Equal(big.Length, state.Roles["targets"].Length);
+        Assert.Equal(big, (await store.GetMetadataAsync("example.com/big", "targets", null))!.Data);
+        Assert.Equal(big, (await store.GetMetadataAsync("example.com/big", "targets", 1))!.Data);
+        Assert.Equal(big, (await store.GetMetadataByHashAsync("example.com/big", "targets", state.Roles["targets"].Sha256))!.Data);
+        Assert.Equal(small, (await store.GetMetadataAsync("example.com/big", "root", null))!.Data);
+
+        // A second version with the same role: the primary key still refuses a duplicate version.
+        await Assert.ThrowsAsync<PublishConflictException>(() => store.PublishAsync(new PublishBatch
+        {
+            Gun = "example.com/big",
+            ExpectedGeneration = 1,
+            Files = [new NewMetadata("targets", 1, big)],
+            ResignDue = s_now.AddDays(1),
+            CreatedAt = s_now,
+        }));
+    }
+
+    [SkippableFact]
     public async Task InitializeAsync_Twice_IsIdempotent()
     {
         var store = await CreateAsync();
