@@ -30,6 +30,9 @@ internal static class ContentResults
     /// </summary>
     private sealed class StoredBytes(byte[] data, string contentType, string entityTag, string cacheControl) : IResult
     {
+        /// <summary>The most body bytes handed to Kestrel before waiting for the client to take them.</summary>
+        private const int MaxPieceBytes = 256 * 1024;
+
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             var response = httpContext.Response;
@@ -55,14 +58,24 @@ internal static class ContentResults
             int written = 0;
             while (written < data.Length)
             {
-                var memory = writer.GetMemory(data.Length - written);
-                int n = Math.Min(memory.Length, data.Length - written);
-                data.AsSpan(written, n).CopyTo(memory.Span);
-                writer.Advance(n);
-                written += n;
-            }
+                // At most one piece in Kestrel's pipe per response: a client that reads slowly (or not at all) holds
+                // a piece of memory, not a copy of the whole file (a 15 MB targets.json per connection, before).
+                int end = Math.Min(data.Length, written + MaxPieceBytes);
+                while (written < end)
+                {
+                    var memory = writer.GetMemory(end - written);
+                    int n = Math.Min(memory.Length, end - written);
+                    data.AsSpan(written, n).CopyTo(memory.Span);
+                    writer.Advance(n);
+                    written += n;
+                }
 
-            await writer.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
+                var flushed = await writer.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    return;
+                }
+            }
         }
 
         /// <summary>If-None-Match (RFC 9110 13.1.2): <c>*</c> or any listed tag, compared weakly.</summary>

@@ -5,7 +5,8 @@ namespace Tuf.Server.Publishing;
 
 /// <summary>
 /// Target content from a publish, held in an unnamed temporary file rather than in memory: written once as the part
-/// arrives (SHA-256 computed on the way), then read back as streams for verification and storage. The file is removed
+/// arrives (SHA-256 computed on the way), then read back as streams for verification and storage. Metadata parts
+/// over 64 KiB pass through one too, so that they can be read into memory once their exact length is known. The file is removed
 /// from its folder as soon as it is created (on Unix), so nothing is left behind even if the process dies.
 /// </summary>
 internal sealed class SpooledTarget : IDisposable

@@ -9,10 +9,17 @@ namespace Tuf.Server.Storage;
 /// most <see cref="ServerOptions.CurrentCacheTtl"/>, and dropped at once when this replica publishes; another
 /// replica's publish is seen within that time, which is well inside the <c>max-age</c> clients and caches apply.
 /// </summary>
+/// <remarks>
+/// Requests that miss together share one load: without that, every client asking for a large current file in the
+/// moment its entry expires would read its own copy from the database (32 clients on a 15 MB <c>targets.json</c>:
+/// half a gigabyte at once, every second). A failed load is shared by the requests waiting for it and not kept.
+/// The load itself is not cancelled when the request that started it goes away: the others may still want it.
+/// </remarks>
 internal sealed class MetadataCache
 {
     private readonly ConcurrentDictionary<(string Gun, string Role, long Version), StoredMetadata> _immutable = new();
-    private readonly ConcurrentDictionary<(string Gun, string Role), (StoredMetadata? File, long ExpiresAt)> _current = new();
+    private readonly ConcurrentDictionary<(string Gun, string Role, long Version), Task<StoredMetadata?>> _loadingVersions = new();
+    private readonly ConcurrentDictionary<(string Gun, string Role), CurrentEntry> _current = new();
     private readonly TimeProvider _time;
     private readonly long _ttlTicks;
     private readonly long _maxBytes;
@@ -31,48 +38,70 @@ internal sealed class MetadataCache
     public async Task<StoredMetadata?> GetCurrentAsync(ICollectionStore store, string gun, string role, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var now = _time.GetTimestamp();
-        if (_ttlTicks > 0 && _current.TryGetValue((gun, role), out var hit) && hit.ExpiresAt > now)
+        if (_ttlTicks <= 0)
         {
-            return hit.File;
+            return await store.GetMetadataAsync(gun, role, null, cancellationToken).ConfigureAwait(false);
         }
 
-        var file = await store.GetMetadataAsync(gun, role, null, cancellationToken).ConfigureAwait(false);
-        if (_ttlTicks > 0)
+        var key = (gun, role);
+        while (true)
         {
-            if (_current.Count > 100_000)
+            var now = _time.GetTimestamp();
+            _current.TryGetValue(key, out var entry);
+            if (entry is not null && (entry.ExpiresAt > now || !entry.File.IsCompleted))
+            {
+                // Fresh, or being loaded: a load started now is no fresher than one in flight.
+                return await entry.File.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (entry is null && _current.Count > 100_000)
             {
                 _current.Clear();
             }
 
-            _current[(gun, role)] = (file, now + _ttlTicks);
-        }
+            // Fresh for the time-to-live from the moment the load starts: what it reads is at least that new.
+            var load = new TaskCompletionSource<StoredMetadata?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var mine = new CurrentEntry(load.Task, now + _ttlTicks);
+            if (entry is null ? _current.TryAdd(key, mine) : _current.TryUpdate(key, mine, entry))
+            {
+                _ = CompleteAsync(load, () => store.GetMetadataAsync(gun, role, null, CancellationToken.None), onFailure: () => _current.TryRemove(KeyValuePair.Create(key, mine)));
+                return await load.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-        return file;
+            // Another request replaced the entry first: use theirs.
+        }
     }
 
     /// <summary>A versioned file, from cache when present.</summary>
     public async Task<StoredMetadata?> GetVersionAsync(ICollectionStore store, string gun, string role, long version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (_immutable.TryGetValue((gun, role, version), out var hit))
+        var key = (gun, role, version);
+        if (_immutable.TryGetValue(key, out var hit))
         {
             return hit;
         }
 
-        var file = await store.GetMetadataAsync(gun, role, version, cancellationToken).ConfigureAwait(false);
-        if (file is not null && _maxBytes > 0)
+        var load = new TaskCompletionSource<StoredMetadata?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shared = _loadingVersions.GetOrAdd(key, load.Task);
+        if (shared == load.Task)
         {
-            if (Interlocked.Add(ref _bytes, file.Data.Length) > _maxBytes)
+            _ = CompleteAsync(load, async () =>
             {
-                _immutable.Clear();
-                Interlocked.Exchange(ref _bytes, file.Data.Length);
-            }
-
-            _immutable[(gun, role, version)] = file;
+                try
+                {
+                    var file = await store.GetMetadataAsync(gun, role, version, CancellationToken.None).ConfigureAwait(false);
+                    Keep(key, file);
+                    return file;
+                }
+                finally
+                {
+                    _loadingVersions.TryRemove(KeyValuePair.Create(key, load.Task));
+                }
+            }, onFailure: null);
         }
 
-        return file;
+        return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Forgets a collection's current files (after a local publish or delete).</summary>
@@ -99,4 +128,36 @@ internal sealed class MetadataCache
             }
         }
     }
+
+    private void Keep((string Gun, string Role, long Version) key, StoredMetadata? file)
+    {
+        if (file is null || _maxBytes <= 0)
+        {
+            return;
+        }
+
+        if (Interlocked.Add(ref _bytes, file.Data.Length) > _maxBytes)
+        {
+            _immutable.Clear();
+            Interlocked.Exchange(ref _bytes, file.Data.Length);
+        }
+
+        _immutable[key] = file;
+    }
+
+    /// <summary>Runs a shared load and hands its outcome to everyone waiting; a failure is not kept.</summary>
+    private static async Task CompleteAsync(TaskCompletionSource<StoredMetadata?> load, Func<Task<StoredMetadata?>> work, Action? onFailure)
+    {
+        try
+        {
+            load.SetResult(await work().ConfigureAwait(false));
+        }
+        catch (Exception e)
+        {
+            onFailure?.Invoke();
+            load.SetException(e);
+        }
+    }
+
+    private sealed record CurrentEntry(Task<StoredMetadata?> File, long ExpiresAt);
 }

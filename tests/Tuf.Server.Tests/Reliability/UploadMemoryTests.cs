@@ -78,6 +78,59 @@ public sealed class UploadMemoryTests(ITestOutputHelper output)
         Assert.True(peak - baseline < 7 * targets.Length, $"a {targets.Length / MiB} MiB targets.json grew the server from {baseline / MiB} to {peak / MiB} MiB");
     }
 
+    [Fact]
+    public async Task ClientsThatDoNotReadALargeFile_CostTheServerAPieceEach_NotTheFile()
+    {
+        using var server = await ServerProcess.StartAsync(Settings());
+        using var c = await TestCollection.CreateAsync(server.Client, "example.com/slow-readers");
+        for (int i = 0; i < 60_000; i++)
+        {
+            c.AddTarget($"pkg/{i % 100}/{i}.tgz", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await ServedState.AssertOkAsync(await c.PublishInitialAsync(server.Client));
+        using (var warm = await server.Client.GetAsync($"{c.Gun}/metadata/targets.json"))
+        {
+            Assert.True(warm.IsSuccessStatusCode);
+            Assert.True(warm.Content.Headers.ContentLength > 8 * MiB, $"targets.json is only {warm.Content.Headers.ContentLength} bytes");
+        }
+
+        long baseline = server.ResidentBytes;
+        var sockets = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            long peak = await PeakResidentBytesAsync(server, async () =>
+            {
+                // Sixteen clients ask for the file and then read only its first bytes: each response is under way
+                // (the server has handed Kestrel its first piece) but the client takes no more.
+                for (int i = 0; i < 16; i++)
+                {
+                    var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+                    sockets.Add(socket);
+                    await socket.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port);
+                    await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes($"GET /{c.Gun}/metadata/targets.json HTTP/1.1\r\nHost: {server.BaseAddress.Authority}\r\n\r\n"));
+                }
+
+                var buffer = new byte[1024];
+                foreach (var socket in sockets)
+                {
+                    Assert.True(await socket.ReceiveAsync(buffer) > 0);
+                }
+            });
+
+            output.WriteLine($"baseline {baseline / MiB} MiB, peak with 16 stalled readers {peak / MiB} MiB (+{(peak - baseline) / MiB} MiB)");
+            // Measured before pieces: every response copied the whole file into Kestrel's pipe at once (16 x 10 MB).
+            Assert.True(peak - baseline < 48 * MiB, $"16 clients not reading a large targets.json grew the server from {baseline / MiB} to {peak / MiB} MiB");
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> while sampling the server's resident memory every 10 ms; the highest sample.</summary>
     private static async Task<long> PeakResidentBytesAsync(ServerProcess server, Func<Task> work)
     {
