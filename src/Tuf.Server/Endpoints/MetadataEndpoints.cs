@@ -83,19 +83,19 @@ internal static class MetadataEndpoints
         {
             var path = string.Join('/', pathSegments[..^1].Append(last[(dot + 1)..]));
             var hash = last[..dot].ToLowerInvariant();
-            var data = await store.GetTargetAsync(gun, path, hash, cancellationToken).ConfigureAwait(false);
-            if (data is not null)
+            var hashed = await store.OpenTargetAsync(gun, path, hash, cancellationToken).ConfigureAwait(false);
+            if (hashed is not null)
             {
-                return ContentResults.Bytes(context, data, "application/octet-stream", null, immutable: true);
+                return ContentResults.Target(hashed, immutable: true);
             }
         }
 
-        var plain = await store.GetTargetAsync(gun, string.Join('/', pathSegments), null, cancellationToken).ConfigureAwait(false);
+        var plain = await store.OpenTargetAsync(gun, string.Join('/', pathSegments), null, cancellationToken).ConfigureAwait(false);
         if (plain is null)
         {
             throw ContentResults.NotFound("No such target in this collection.");
         }
 
-        return ContentResults.Bytes(context, plain, "application/octet-stream", null, immutable: false);
+        return ContentResults.Target(plain, immutable: false);
     }
 }

@@ -34,8 +34,11 @@ internal interface ICollectionStore
     /// <returns>Whether the collection existed.</returns>
     Task<bool> DeleteCollectionAsync(string gun, CancellationToken cancellationToken = default);
 
-    /// <summary>The bytes of a hosted target: by one of its hashes (lowercase hex), or the newest when <paramref name="hash"/> is null.</summary>
-    Task<byte[]?> GetTargetAsync(string gun, string path, string? hash, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Opens a hosted target for streaming: by one of its hashes (lowercase hex), or the newest when
+    /// <paramref name="hash"/> is null. The caller disposes the result (it holds a database read open).
+    /// </summary>
+    Task<StoredTarget?> OpenTargetAsync(string gun, string path, string? hash, CancellationToken cancellationToken = default);
 
     /// <summary>The server-held keys of a collection's role, newest first.</summary>
     Task<IReadOnlyList<ServerKeyRecord>> GetServerKeysAsync(string gun, string role, CancellationToken cancellationToken = default);

@@ -266,14 +266,45 @@ internal abstract class SqlCollectionStore : ICollectionStore
     }
 
     /// <inheritdoc/>
-    public async Task<byte[]?> GetTargetAsync(string gun, string path, string? hash, CancellationToken cancellationToken = default)
+    /// <remarks>Streams the column from the database connection (sequential access): nothing holds the whole content.</remarks>
+    public virtual async Task<StoredTarget?> OpenTargetAsync(string gun, string path, string? hash, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(connection, null,
-            "SELECT b.data FROM target_bindings t JOIN blobs b ON b.sha256 = t.blob_sha256 WHERE t.gun = @g AND t.path = @p AND t.hash = @h",
-            ("g", gun), ("p", path), ("h", (hash ?? string.Empty).ToLowerInvariant()));
-        var value = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return value as byte[];
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        DbCommand? cmd = null;
+        DbDataReader? reader = null;
+        try
+        {
+            cmd = Command(connection, null,
+                "SELECT b.sha256, length(b.data), b.data FROM target_bindings t JOIN blobs b ON b.sha256 = t.blob_sha256 WHERE t.gun = @g AND t.path = @p AND t.hash = @h",
+                ("g", gun), ("p", path), ("h", (hash ?? string.Empty).ToLowerInvariant()));
+            reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await DisposeAllAsync(reader, cmd, connection).ConfigureAwait(false);
+                return null;
+            }
+
+            string sha256 = reader.GetString(0);
+            long length = reader.GetInt64(1);
+            return new StoredTarget(reader.GetStream(2), length, sha256, reader, cmd, connection);
+        }
+        catch
+        {
+            await DisposeAllAsync(reader, cmd, connection).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Disposes what is not null, in order.</summary>
+    protected static async Task DisposeAllAsync(params IAsyncDisposable?[] owned)
+    {
+        foreach (var o in owned)
+        {
+            if (o is not null)
+            {
+                await o.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <inheritdoc/>

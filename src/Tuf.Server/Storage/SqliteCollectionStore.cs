@@ -165,6 +165,48 @@ internal sealed class SqliteCollectionStore : SqlCollectionStore, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Reads through incremental blob I/O: selecting the column would make SQLite load the whole value into memory
+    /// first (so would the reader's stream, which copies a blob it cannot open by rowid).
+    /// </remarks>
+    public override async Task<StoredTarget?> OpenTargetAsync(string gun, string path, string? hash, CancellationToken cancellationToken = default)
+    {
+        var connection = (SqliteConnection)await OpenAsync(cancellationToken).ConfigureAwait(false);
+        SqliteTransaction? snapshot = null;
+        try
+        {
+            // One read transaction (deferred: no write lock) from the lookup to the last byte, so the row found is the
+            // row read even if the collection is deleted meanwhile.
+            snapshot = connection.BeginTransaction(deferred: true);
+            long rowId;
+            long length;
+            string sha256;
+            await using (var cmd = Command(connection, snapshot,
+                "SELECT b.rowid, b.sha256, length(b.data) FROM target_bindings t JOIN blobs b ON b.sha256 = t.blob_sha256 WHERE t.gun = @g AND t.path = @p AND t.hash = @h",
+                ("g", gun), ("p", path), ("h", (hash ?? string.Empty).ToLowerInvariant())))
+            await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await DisposeAllAsync(snapshot, connection).ConfigureAwait(false);
+                    return null;
+                }
+
+                rowId = reader.GetInt64(0);
+                sha256 = reader.GetString(1);
+                length = reader.GetInt64(2);
+            }
+
+            return new StoredTarget(new SqliteBlob(connection, "blobs", "data", rowId, readOnly: true), length, sha256, snapshot, connection);
+        }
+        catch
+        {
+            await DisposeAllAsync(snapshot, connection).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
     protected override bool IsUniqueViolation(Exception exception)
         => exception is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT
 

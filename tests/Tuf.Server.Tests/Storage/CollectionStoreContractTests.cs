@@ -232,11 +232,81 @@ public abstract class CollectionStoreContractTests
             CreatedAt = s_now,
         });
 
-        Assert.Equal("v1 bytes"u8.ToArray(), await store.GetTargetAsync("g", "dir/app.bin", "aa11"));
-        Assert.Equal("v1 bytes"u8.ToArray(), await store.GetTargetAsync("g", "dir/app.bin", "bb22"));
-        Assert.Equal("v1 bytes"u8.ToArray(), await store.GetTargetAsync("g", "dir/app.bin", null));
-        Assert.Null(await store.GetTargetAsync("g", "dir/app.bin", "cc33"));
-        Assert.Null(await store.GetTargetAsync("other", "dir/app.bin", "aa11"));
+        Assert.Equal("v1 bytes"u8.ToArray(), await ReadTargetAsync(store, "g", "dir/app.bin", "aa11"));
+        Assert.Equal("v1 bytes"u8.ToArray(), await ReadTargetAsync(store, "g", "dir/app.bin", "bb22"));
+        Assert.Equal("v1 bytes"u8.ToArray(), await ReadTargetAsync(store, "g", "dir/app.bin", null));
+        Assert.Null(await store.OpenTargetAsync("g", "dir/app.bin", "cc33"));
+        Assert.Null(await store.OpenTargetAsync("other", "dir/app.bin", "aa11"));
+        await using (var opened = await store.OpenTargetAsync("g", "dir/app.bin", null))
+        {
+            Assert.Equal(8, opened!.Length);
+            Assert.Equal(content.Sha256, opened.Sha256);
+        }
+    }
+
+    [SkippableFact]
+    public async Task OpenTargetAsync_LargeContent_StreamsExactly_AndManyReadsCanBeOpenAtOnce()
+    {
+        var store = await CreateAsync();
+        Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
+
+        var big = new byte[5 * 1024 * 1024 + 17];
+        new Random(5).NextBytes(big);
+        using var content = await Tuf.Server.Publishing.SpooledTarget.CopyAsync(new MemoryStream(big), big.Length, () => new InvalidOperationException(), CancellationToken.None);
+        await store.PublishAsync(new PublishBatch
+        {
+            Gun = "g",
+            ExpectedGeneration = 0,
+            Files = [new NewMetadata("targets", 1, "t"u8.ToArray())],
+            Targets = [new HostedTarget("big.bin", new Dictionary<string, string> { ["sha256"] = content.Sha256 }, content)],
+            ResignDue = s_now,
+            CreatedAt = s_now,
+        });
+
+        // Several readers at once, each part-way through (as concurrent downloads are), then each to the end.
+        var readers = new List<StoredTarget>();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                var opened = await store.OpenTargetAsync("g", "big.bin", content.Sha256);
+                readers.Add(opened!);
+                Assert.Equal(big.Length, opened!.Length);
+                var head = new byte[1000];
+                await opened.Content.ReadExactlyAsync(head);
+                Assert.Equal(big.AsSpan(0, 1000).ToArray(), head);
+            }
+
+            // A publish while they read (SQLite: readers do not block the writer).
+            await store.PublishAsync(new PublishBatch { Gun = "g", ExpectedGeneration = 1, Files = [new NewMetadata("targets", 2, "t2"u8.ToArray())], ResignDue = s_now, CreatedAt = s_now });
+            foreach (var opened in readers)
+            {
+                var rest = new MemoryStream();
+                await opened.Content.CopyToAsync(rest);
+                Assert.Equal(big.AsSpan(1000).ToArray(), rest.ToArray());
+            }
+        }
+        finally
+        {
+            foreach (var opened in readers)
+            {
+                await opened.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<byte[]?> ReadTargetAsync(SqlCollectionStore store, string gun, string path, string? hash)
+    {
+        await using var opened = await store.OpenTargetAsync(gun, path, hash);
+        if (opened is null)
+        {
+            return null;
+        }
+
+        var bytes = new MemoryStream();
+        await opened.Content.CopyToAsync(bytes);
+        Assert.Equal(opened.Length, bytes.Length);
+        return bytes.ToArray();
     }
 
     [SkippableFact]

@@ -156,7 +156,7 @@ public sealed class MetadataCacheTests
 
         public Task<bool> DeleteCollectionAsync(string gun, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<byte[]?> GetTargetAsync(string gun, string path, string? hash, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<StoredTarget?> OpenTargetAsync(string gun, string path, string? hash, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<ServerKeyRecord>> GetServerKeysAsync(string gun, string role, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
