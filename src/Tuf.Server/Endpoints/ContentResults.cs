@@ -118,7 +118,7 @@ internal static class ContentResults
         }
     }
 
-    /// <summary>Hosted target content read from the database as it is sent, 64 KiB at a time.</summary>
+    /// <summary>Hosted target content read from the database as it is sent, a piece at a time.</summary>
     private sealed class StreamedTarget(StoredTarget target, string entityTag, string cacheControl)
         : StoredContent(target.Length, "application/octet-stream", entityTag, cacheControl)
     {
@@ -135,7 +135,7 @@ internal static class ContentResults
             long remaining = target.Length;
             while (remaining > 0)
             {
-                var memory = writer.GetMemory((int)Math.Min(64 * 1024, remaining));
+                var memory = writer.GetMemory((int)Math.Min(MaxPieceBytes, remaining));
                 int n = await target.Content.ReadAsync(memory[..(int)Math.Min(memory.Length, remaining)], cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                 {

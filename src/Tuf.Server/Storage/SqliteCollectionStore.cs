@@ -167,41 +167,31 @@ internal sealed class SqliteCollectionStore : SqlCollectionStore, IDisposable
     /// <inheritdoc/>
     /// <remarks>
     /// Reads through incremental blob I/O: selecting the column would make SQLite load the whole value into memory
-    /// first (so would the reader's stream, which copies a blob it cannot open by rowid).
+    /// first. No read transaction stays open while the response waits for a slow client (that would keep SQLite from
+    /// resetting its write-ahead log): each read of a piece finds the content again by its SHA-256 in a short one.
     /// </remarks>
     public override async Task<StoredTarget?> OpenTargetAsync(string gun, string path, string? hash, CancellationToken cancellationToken = default)
     {
         var connection = (SqliteConnection)await OpenAsync(cancellationToken).ConfigureAwait(false);
-        SqliteTransaction? snapshot = null;
         try
         {
-            // One read transaction (deferred: no write lock) from the lookup to the last byte, so the row found is the
-            // row read even if the collection is deleted meanwhile.
-            snapshot = connection.BeginTransaction(deferred: true);
-            long rowId;
-            long length;
-            string sha256;
-            await using (var cmd = Command(connection, snapshot,
-                "SELECT b.rowid, b.sha256, length(b.data) FROM target_bindings t JOIN blobs b ON b.sha256 = t.blob_sha256 WHERE t.gun = @g AND t.path = @p AND t.hash = @h",
-                ("g", gun), ("p", path), ("h", (hash ?? string.Empty).ToLowerInvariant())))
-            await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            await using var cmd = Command(connection, null,
+                "SELECT b.sha256, length(b.data) FROM target_bindings t JOIN blobs b ON b.sha256 = t.blob_sha256 WHERE t.gun = @g AND t.path = @p AND t.hash = @h",
+                ("g", gun), ("p", path), ("h", (hash ?? string.Empty).ToLowerInvariant()));
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    await DisposeAllAsync(snapshot, connection).ConfigureAwait(false);
-                    return null;
-                }
-
-                rowId = reader.GetInt64(0);
-                sha256 = reader.GetString(1);
-                length = reader.GetInt64(2);
+                await connection.DisposeAsync().ConfigureAwait(false);
+                return null;
             }
 
-            return new StoredTarget(new SqliteBlob(connection, "blobs", "data", rowId, readOnly: true), length, sha256, snapshot, connection);
+            string sha256 = reader.GetString(0);
+            long length = reader.GetInt64(1);
+            return new StoredTarget(new BlobPieces(connection, sha256, length), length, sha256, connection);
         }
         catch
         {
-            await DisposeAllAsync(snapshot, connection).ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -238,6 +228,137 @@ internal sealed class SqliteCollectionStore : SqlCollectionStore, IDisposable
         foreach (var gate in _locks.Values)
         {
             gate.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Content-addressed blob content read through incremental blob I/O. The read transaction (and the blob handle,
+    /// which remembers where it is in the blob's chain of pages, so reads stay fast) is kept while the response keeps
+    /// reading, and given up once no read has come for <see cref="IdleRelease"/>: a client that stalls does not keep
+    /// SQLite from resetting its write-ahead log. The next read finds the content again by its SHA-256 (content
+    /// under one hash never changes) and goes on from the same offset.
+    /// </summary>
+    private sealed class BlobPieces : Stream
+    {
+        /// <summary>How long a paused download keeps its read snapshot.</summary>
+        internal static readonly TimeSpan IdleRelease = TimeSpan.FromMilliseconds(200);
+
+        private readonly Lock _gate = new();
+        private readonly SqliteConnection _connection;
+        private readonly string _sha256;
+        private readonly long _length;
+        private readonly Timer _idle;
+        private SqliteTransaction? _snapshot;
+        private SqliteBlob? _blob;
+        private long _position;
+        private bool _disposed;
+
+        public BlobPieces(SqliteConnection connection, string sha256, long length)
+        {
+            _connection = connection;
+            _sha256 = sha256;
+            _length = length;
+            _idle = new Timer(static s => ((BlobPieces)s!).ReleaseIfIdle(), this, Timeout.Infinite, Timeout.Infinite);
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => _length;
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_position >= _length || buffer.IsEmpty)
+                {
+                    return 0;
+                }
+
+                if (_blob is null)
+                {
+                    Open();
+                }
+
+                _blob!.Position = _position;
+                int n = _blob.Read(buffer[..(int)Math.Min(buffer.Length, _length - _position)]);
+                _position += n;
+                _idle.Change(IdleRelease, Timeout.InfiniteTimeSpan);
+                return n;
+            }
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _idle.Dispose();
+                lock (_gate)
+                {
+                    _disposed = true;
+                    Release();
+                }
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private void Open()
+        {
+            _snapshot = _connection.BeginTransaction(deferred: true);
+            using var find = _connection.CreateCommand();
+            find.Transaction = _snapshot;
+            find.CommandText = "SELECT rowid FROM blobs WHERE sha256 = @h";
+            find.Parameters.AddWithValue("@h", _sha256);
+            if (find.ExecuteScalar() is not long rowId)
+            {
+                Release();
+                throw new IOException("The target content was deleted while it was being sent.");
+            }
+
+            _blob = new SqliteBlob(_connection, "blobs", "data", rowId, readOnly: true);
+        }
+
+        private void ReleaseIfIdle()
+        {
+            // Every read re-arms the timer, so it fires only after a pause. (If it fires just as a read starts, that
+            // read waits for the lock and then opens the blob again: slower, never wrong.)
+            lock (_gate)
+            {
+                Release();
+            }
+        }
+
+        private void Release()
+        {
+            _blob?.Dispose();
+            _blob = null;
+            _snapshot?.Dispose();
+            _snapshot = null;
         }
     }
 
