@@ -266,34 +266,26 @@ internal abstract class SqlCollectionStore : ICollectionStore
     }
 
     /// <inheritdoc/>
-    /// <remarks>Streams the column from the database connection (sequential access): nothing holds the whole content.</remarks>
-    public virtual async Task<StoredTarget?> OpenTargetAsync(string gun, string path, string? hash, CancellationToken cancellationToken = default)
+    /// <remarks>Nothing holds the whole content: it is read from the database as it is sent (<see cref="OpenContent"/>).</remarks>
+    public async Task<StoredTarget?> OpenTargetAsync(string gun, string path, string? hash, CancellationToken cancellationToken = default)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        DbCommand? cmd = null;
-        DbDataReader? reader = null;
-        try
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, null,
+            "SELECT b.sha256, length(b.data) FROM target_bindings t JOIN blobs b ON b.sha256 = t.blob_sha256 WHERE t.gun = @g AND t.path = @p AND t.hash = @h",
+            ("g", gun), ("p", path), ("h", (hash ?? string.Empty).ToLowerInvariant()));
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            cmd = Command(connection, null,
-                "SELECT b.sha256, length(b.data), b.data FROM target_bindings t JOIN blobs b ON b.sha256 = t.blob_sha256 WHERE t.gun = @g AND t.path = @p AND t.hash = @h",
-                ("g", gun), ("p", path), ("h", (hash ?? string.Empty).ToLowerInvariant()));
-            reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await DisposeAllAsync(reader, cmd, connection).ConfigureAwait(false);
-                return null;
-            }
+            return null;
+        }
 
-            string sha256 = reader.GetString(0);
-            long length = reader.GetInt64(1);
-            return new StoredTarget(reader.GetStream(2), length, sha256, reader, cmd, connection);
-        }
-        catch
-        {
-            await DisposeAllAsync(reader, cmd, connection).ConfigureAwait(false);
-            throw;
-        }
+        string sha256 = reader.GetString(0);
+        long length = reader.GetInt64(1);
+        return new StoredTarget(OpenContent(sha256, length), length, sha256);
     }
+
+    /// <summary>A stream over the blob stored under <paramref name="sha256"/>, reading it from the database as it is read.</summary>
+    protected abstract ResumableContentStream OpenContent(string sha256, long length);
 
     /// <summary>Disposes what is not null, in order.</summary>
     protected static async Task DisposeAllAsync(params IAsyncDisposable?[] owned)
