@@ -57,7 +57,7 @@ internal static class MetadataEndpoints
         }
 
         var stored = name.Sha256 is not null
-            ? await store.GetMetadataByHashAsync(gun, name.Role, name.Sha256, cancellationToken).ConfigureAwait(false)
+            ? await cache.GetByHashAsync(store, gun, name.Role, name.Sha256, cancellationToken).ConfigureAwait(false)
             : name.Version is { } version
                 ? await cache.GetVersionAsync(store, gun, name.Role, version, cancellationToken).ConfigureAwait(false)
                 : await cache.GetCurrentAsync(store, gun, name.Role, cancellationToken).ConfigureAwait(false);

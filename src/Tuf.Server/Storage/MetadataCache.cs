@@ -17,8 +17,8 @@ namespace Tuf.Server.Storage;
 /// </remarks>
 internal sealed class MetadataCache
 {
-    private readonly ConcurrentDictionary<(string Gun, string Role, long Version), StoredMetadata> _immutable = new();
-    private readonly ConcurrentDictionary<(string Gun, string Role, long Version), Task<StoredMetadata?>> _loadingVersions = new();
+    private readonly ConcurrentDictionary<ImmutableName, StoredMetadata> _immutable = new();
+    private readonly ConcurrentDictionary<ImmutableName, Task<StoredMetadata?>> _loadingImmutable = new();
     private readonly ConcurrentDictionary<(string Gun, string Role), CurrentEntry> _current = new();
     private readonly TimeProvider _time;
     private readonly long _ttlTicks;
@@ -73,35 +73,17 @@ internal sealed class MetadataCache
     }
 
     /// <summary>A versioned file, from cache when present.</summary>
-    public async Task<StoredMetadata?> GetVersionAsync(ICollectionStore store, string gun, string role, long version, CancellationToken cancellationToken)
+    public Task<StoredMetadata?> GetVersionAsync(ICollectionStore store, string gun, string role, long version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var key = (gun, role, version);
-        if (_immutable.TryGetValue(key, out var hit))
-        {
-            return hit;
-        }
+        return GetImmutableAsync(new ImmutableName(gun, role, version, null), () => store.GetMetadataAsync(gun, role, version, CancellationToken.None), cancellationToken);
+    }
 
-        var load = new TaskCompletionSource<StoredMetadata?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var shared = _loadingVersions.GetOrAdd(key, load.Task);
-        if (shared == load.Task)
-        {
-            _ = CompleteAsync(load, async () =>
-            {
-                try
-                {
-                    var file = await store.GetMetadataAsync(gun, role, version, CancellationToken.None).ConfigureAwait(false);
-                    Keep(key, file);
-                    return file;
-                }
-                finally
-                {
-                    _loadingVersions.TryRemove(KeyValuePair.Create(key, load.Task));
-                }
-            }, onFailure: null);
-        }
-
-        return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>A file by the SHA-256 of its bytes (Notary's hashed names), from cache when present.</summary>
+    public Task<StoredMetadata?> GetByHashAsync(ICollectionStore store, string gun, string role, string sha256, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return GetImmutableAsync(new ImmutableName(gun, role, 0, sha256), () => store.GetMetadataByHashAsync(gun, role, sha256, CancellationToken.None), cancellationToken);
     }
 
     /// <summary>Forgets a collection's current files (after a local publish or delete).</summary>
@@ -129,7 +111,36 @@ internal sealed class MetadataCache
         }
     }
 
-    private void Keep((string Gun, string Role, long Version) key, StoredMetadata? file)
+    private async Task<StoredMetadata?> GetImmutableAsync(ImmutableName key, Func<Task<StoredMetadata?>> read, CancellationToken cancellationToken)
+    {
+        if (_immutable.TryGetValue(key, out var hit))
+        {
+            return hit;
+        }
+
+        var load = new TaskCompletionSource<StoredMetadata?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shared = _loadingImmutable.GetOrAdd(key, load.Task);
+        if (shared == load.Task)
+        {
+            _ = CompleteAsync(load, async () =>
+            {
+                try
+                {
+                    var file = await read().ConfigureAwait(false);
+                    Keep(key, file);
+                    return file;
+                }
+                finally
+                {
+                    _loadingImmutable.TryRemove(KeyValuePair.Create(key, load.Task));
+                }
+            }, onFailure: null);
+        }
+
+        return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Keep(ImmutableName key, StoredMetadata? file)
     {
         if (file is null || _maxBytes <= 0)
         {
@@ -160,4 +171,7 @@ internal sealed class MetadataCache
     }
 
     private sealed record CurrentEntry(Task<StoredMetadata?> File, long ExpiresAt);
+
+    /// <summary>A name that always denotes the same bytes: a version, or the SHA-256 of the bytes.</summary>
+    private readonly record struct ImmutableName(string Gun, string Role, long Version, string? Sha256);
 }

@@ -54,6 +54,28 @@ public sealed class MetadataCacheTests
     }
 
     [Fact]
+    public async Task ConcurrentMissesOfAHashedName_ShareOneLoad_ThenItIsKept_ApartFromVersions()
+    {
+        var store = new GatedStore();
+        var cache = NewCache();
+
+        var requests = Enumerable.Range(0, 20).Select(_ => cache.GetByHashAsync(store, "g", "targets", "ab12", CancellationToken.None)).ToArray();
+        await store.WaitForLoadsAsync(1);
+        store.Release();
+        var files = await Task.WhenAll(requests);
+
+        Assert.Equal(1, store.Loads);
+        Assert.All(files, f => Assert.Same(files[0], f));
+        Assert.Same(files[0], await cache.GetByHashAsync(store, "g", "targets", "ab12", CancellationToken.None));
+        Assert.Equal(1, store.Loads);
+
+        // Another hash, and a version, are other names.
+        await cache.GetByHashAsync(store, "g", "targets", "cd34", CancellationToken.None);
+        await cache.GetVersionAsync(store, "g", "targets", 7, CancellationToken.None);
+        Assert.Equal(3, store.Loads);
+    }
+
+    [Fact]
     public async Task AFailedLoad_ReachesEveryWaiter_AndTheNextRequestLoadsAgain()
     {
         var store = new GatedStore { FailNext = true };
@@ -150,7 +172,7 @@ public sealed class MetadataCacheTests
 
         public Task<CollectionState?> GetStateAsync(string gun, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<StoredMetadata?> GetMetadataByHashAsync(string gun, string role, string sha256, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<StoredMetadata?> GetMetadataByHashAsync(string gun, string role, string sha256, CancellationToken cancellationToken = default) => GetMetadataAsync(gun, role, 7, cancellationToken);
 
         public Task<long> PublishAsync(PublishBatch batch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
