@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Primitives;
 using Tuf.Server.Storage;
 
@@ -14,11 +13,10 @@ internal static class ContentResults
     public const string ShortLived = "public, max-age=10";
 
     /// <summary>Serves bytes with the given ETag (a SHA-256 hex) and caching.</summary>
-    public static IResult Bytes(HttpContext context, byte[] data, string contentType, string? sha256, bool immutable)
+    public static IResult Bytes(HttpContext context, byte[] data, string contentType, string sha256, bool immutable)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(data);
-        sha256 ??= Convert.ToHexStringLower(SHA256.HashData(data));
         return new StoredBytes(data, contentType, "\"" + sha256 + "\"", immutable ? Immutable : ShortLived);
     }
 

@@ -287,18 +287,6 @@ internal abstract class SqlCollectionStore : ICollectionStore
     /// <summary>A stream over the blob stored under <paramref name="sha256"/>, reading it from the database as it is read.</summary>
     protected abstract ResumableContentStream OpenContent(string sha256, long length);
 
-    /// <summary>Disposes what is not null, in order.</summary>
-    protected static async Task DisposeAllAsync(params IAsyncDisposable?[] owned)
-    {
-        foreach (var o in owned)
-        {
-            if (o is not null)
-            {
-                await o.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
     /// <inheritdoc/>
     public async Task<IReadOnlyList<ServerKeyRecord>> GetServerKeysAsync(string gun, string role, CancellationToken cancellationToken = default)
     {

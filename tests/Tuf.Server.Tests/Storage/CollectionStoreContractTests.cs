@@ -250,18 +250,7 @@ public abstract class CollectionStoreContractTests
         var store = await CreateAsync();
         Skip.If(store is null, "PostgreSQL unavailable: " + PostgresCluster.UnavailableReason);
 
-        var big = new byte[5 * 1024 * 1024 + 17];
-        new Random(5).NextBytes(big);
-        using var content = await Tuf.Server.Publishing.SpooledTarget.CopyAsync(new MemoryStream(big), big.Length, () => new InvalidOperationException(), CancellationToken.None);
-        await store.PublishAsync(new PublishBatch
-        {
-            Gun = "g",
-            ExpectedGeneration = 0,
-            Files = [new NewMetadata("targets", 1, "t"u8.ToArray())],
-            Targets = [new HostedTarget("big.bin", new Dictionary<string, string> { ["sha256"] = content.Sha256 }, content)],
-            ResignDue = s_now,
-            CreatedAt = s_now,
-        });
+        var (big, sha256) = await StoreFactory.PublishHostedTargetAsync(store, 5 * 1024 * 1024 + 17, seed: 5);
 
         // Several readers at once, each part-way through (as concurrent downloads are), then each to the end.
         var readers = new List<StoredTarget>();
@@ -269,7 +258,7 @@ public abstract class CollectionStoreContractTests
         {
             for (int i = 0; i < 4; i++)
             {
-                var opened = await store.OpenTargetAsync("g", "big.bin", content.Sha256);
+                var opened = await store.OpenTargetAsync("g", "big.bin", sha256);
                 readers.Add(opened!);
                 Assert.Equal(big.Length, opened!.Length);
                 var head = new byte[1000];

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Tuf.Server.Publishing;
 using Tuf.Server.Storage;
 
 namespace Tuf.Server.Tests.Storage;
@@ -56,18 +55,7 @@ public sealed class SqliteTargetReadTests
         string path = Path.Combine(TestKit.TestDirs.New("tuf-target-read-").FullName, "tuf.db");
         var store = new SqliteCollectionStore(path);
         await store.InitializeAsync();
-        var big = new byte[size];
-        new Random(seed).NextBytes(big);
-        using var content = await SpooledTarget.CopyAsync(new MemoryStream(big), big.Length, () => new InvalidOperationException(), CancellationToken.None);
-        await store.PublishAsync(new PublishBatch
-        {
-            Gun = "g",
-            ExpectedGeneration = 0,
-            Files = [new NewMetadata("targets", 1, "t"u8.ToArray())],
-            Targets = [new HostedTarget("big.bin", new Dictionary<string, string> { ["sha256"] = content.Sha256 }, content)],
-            ResignDue = s_now,
-            CreatedAt = s_now,
-        });
+        var (big, _) = await StoreFactory.PublishHostedTargetAsync(store, size, seed);
         return (store, path, big);
     }
 

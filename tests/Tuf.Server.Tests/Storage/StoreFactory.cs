@@ -28,4 +28,22 @@ internal static class StoreFactory
         await store.InitializeAsync();
         return store;
     }
+
+    /// <summary>Publishes a collection <c>g</c> (generation 1) holding one hosted target, big.bin, of <paramref name="size"/> random bytes.</summary>
+    public static async Task<(byte[] Content, string Sha256)> PublishHostedTargetAsync(SqlCollectionStore store, int size, int seed)
+    {
+        var big = new byte[size];
+        new Random(seed).NextBytes(big);
+        using var content = await Tuf.Server.Publishing.SpooledTarget.CopyAsync(new MemoryStream(big), big.Length, () => new InvalidOperationException(), CancellationToken.None);
+        await store.PublishAsync(new PublishBatch
+        {
+            Gun = "g",
+            ExpectedGeneration = 0,
+            Files = [new NewMetadata("targets", 1, "t"u8.ToArray())],
+            Targets = [new HostedTarget("big.bin", new Dictionary<string, string> { ["sha256"] = content.Sha256 }, content)],
+            ResignDue = DateTimeOffset.UnixEpoch.AddYears(60),
+            CreatedAt = DateTimeOffset.UnixEpoch.AddYears(60),
+        });
+        return (big, content.Sha256);
+    }
 }
